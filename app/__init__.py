@@ -1,0 +1,35 @@
+"""The meeting registration system: the application factory."""
+from flask import Flask
+
+from app.extensions import csrf, db, mail, migrate, page_cache
+
+
+def create_app(config=None):
+    """Build the application; ``config`` is a config object or a FLASK_CONFIG name."""
+    from config import load_config
+
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=True)
+    app.config.from_object(config if config is not None and not isinstance(config, str) else load_config(config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    mail.init_app(app)
+    csrf.init_app(app)
+    page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000})
+
+    from app import models  # noqa: F401  (every table, for migrations)
+    from app.api.views import bp as api_bp
+    from app.errors import register_error_handlers
+    from app.meetings.views import bp as meetings_bp
+    from app.templating import register_template_helpers
+
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from app.cli import register_commands
+    register_commands(app)
+    return app

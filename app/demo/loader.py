@@ -1,0 +1,72 @@
+"""Loads the demo meetings (with generated PDF documents) into an empty database."""
+from datetime import datetime, time, timedelta, timezone
+
+from fpdf import FPDF
+from sqlalchemy import func, select
+
+from app.demo.data import PAST, UPCOMING
+from app.documents.storage import store_bytes
+from app.extensions import db
+from app.meetings.models import (Document, DocumentKind, Domain, Meeting, MeetingStatus, MeetingType,
+                                 ProgrammeSession)
+
+
+def _pdf(title: str, meeting: Meeting) -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.multi_cell(0, 10, title.encode("latin-1", "replace").decode("latin-1"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=11)
+    text = f"{meeting.title}\n{meeting.city}\n\n{meeting.summary}"
+    pdf.multi_cell(0, 6, text.encode("latin-1", "replace").decode("latin-1"))
+    return bytes(pdf.output())
+
+
+def _slugify(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def build_meeting(spec: dict, now: datetime) -> Meeting:
+    meeting = Meeting(
+        slug=spec["slug"], title=spec["title"], meeting_type=MeetingType(spec["type"]),
+        status=MeetingStatus.CANCELLED if spec.get("cancelled") else MeetingStatus.PUBLISHED,
+        timezone=spec["tz"], venue=spec.get("venue", ""), city=spec.get("city", ""),
+        country=spec.get("country", ""), host_country=spec.get("host", ""), chair=spec.get("chair", ""),
+        co_chairs=spec.get("co_chairs", ""), theme=spec.get("theme", ""),
+        domain=Domain(spec["domain"]) if spec.get("domain") else None,
+        summary=spec.get("summary", ""), description=spec.get("description", ""),
+    )
+    start, end = spec.get("dates", (None, None))
+    times = spec.get("times", (None, None))
+    meeting.set_schedule(start, end, *times)
+    rules = spec.get("registration")
+    if rules and meeting.starts_at:
+        meeting.registration_opens_at = min(now, meeting.starts_at - timedelta(days=rules["open_days_before"]))
+        meeting.registration_closes_at = meeting.starts_at - timedelta(days=rules["close_days_before"])
+        meeting.capacity = rules.get("capacity")
+        meeting.requires_approval = rules.get("requires_approval", False)
+        meeting.delegation_quota = rules.get("delegation_quota", 3)
+    for offset, begins, ends, title, speakers, moderators, room in spec.get("sessions", []):
+        day = start + timedelta(days=offset)
+        meeting.sessions.append(ProgrammeSession(
+            starts_at=datetime.combine(day, time.fromisoformat(begins), meeting.zone).astimezone(timezone.utc),
+            ends_at=datetime.combine(day, time.fromisoformat(ends), meeting.zone).astimezone(timezone.utc),
+            title=title, speakers=speakers, moderators=moderators, room=room))
+    for position, (title, kind, language) in enumerate(spec.get("documents", [])):
+        data = _pdf(title, meeting)
+        meeting.documents.append(Document(
+            title=title, kind=DocumentKind(kind), language=language,
+            filename=f"{_slugify(title)}-{language}.pdf", content_type="application/pdf",
+            size=len(data), storage_key=store_bytes(data), position=position))
+    return meeting
+
+
+def load_demo(now: datetime | None = None) -> int:
+    """Add the demo meetings if there are no meetings yet; return how many were added."""
+    if db.session.scalar(select(func.count(Meeting.id))):
+        return 0
+    now = now or datetime.now(timezone.utc)
+    meetings = [build_meeting(spec, now) for spec in PAST + UPCOMING]
+    db.session.add_all(meetings)
+    db.session.commit()
+    return len(meetings)

@@ -1,0 +1,23 @@
+"""Error pages (HTML for the site, JSON for the API): nothing a user does ends in a bare 500."""
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app):
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if _wants_json():
+            return jsonify(error={"status": error.code, "message": error.description}), error.code
+        return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        app.logger.exception("unhandled error on %s", request.path)
+        db.session.rollback()
+        return http_error(InternalServerError())

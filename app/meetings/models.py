@@ -1,0 +1,319 @@
+"""Meetings, their programme sessions and their documents."""
+import enum
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pycountry
+from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from app.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(db.TypeDecorator):
+    """A timestamp stored as naive UTC and always read back as an aware UTC datetime.
+
+    SQLite has no time-zone-aware type; storing naive UTC on both databases keeps
+    the schema identical and the values comparable.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware instant is required")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, create_constraint=True, length=40,
+                values_callable=lambda members: [m.value for m in members],
+                validate_strings=True)
+
+
+class MeetingType(enum.Enum):
+    SENIOR_OFFICIALS = "senior-officials-meeting"
+    STEERING_COMMITTEE = "steering-committee"
+    THEMATIC_MEETING = "thematic-meeting"
+    THEMATIC_WORKSHOP = "thematic-workshop"
+    TRAINING = "training"
+    WORKING_GROUP = "informal-working-group"
+    STOCK_TAKING = "stock-taking"
+
+    @property
+    def label(self):
+        return MEETING_TYPE_LABELS[self]
+
+
+MEETING_TYPE_LABELS = {
+    MeetingType.SENIOR_OFFICIALS: "Senior Officials' Meeting",
+    MeetingType.STEERING_COMMITTEE: "Steering Committee Meeting",
+    MeetingType.THEMATIC_MEETING: "Thematic Meeting",
+    MeetingType.THEMATIC_WORKSHOP: "Thematic Workshop",
+    MeetingType.TRAINING: "Training",
+    MeetingType.WORKING_GROUP: "Informal Working Group",
+    MeetingType.STOCK_TAKING: "Technical stock-taking meeting",
+}
+
+
+class Domain(enum.Enum):
+    """The five domains of the Joint Valletta Action Plan."""
+
+    DEVELOPMENT = "development"
+    LEGAL_MIGRATION = "legal-migration"
+    PROTECTION = "protection"
+    IRREGULAR_MIGRATION = "irregular-migration"
+    RETURN = "return"
+
+    @property
+    def label(self):
+        return DOMAIN_LABELS[self]
+
+
+DOMAIN_LABELS = {
+    Domain.DEVELOPMENT: "1. Development benefits of migration and root causes",
+    Domain.LEGAL_MIGRATION: "2. Legal migration and mobility",
+    Domain.PROTECTION: "3. Protection and asylum",
+    Domain.IRREGULAR_MIGRATION: "4. Irregular migration, smuggling and trafficking",
+    Domain.RETURN: "5. Return, readmission and reintegration",
+}
+
+
+class MeetingStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class DocumentKind(enum.Enum):
+    JOINT_CONCLUSIONS = "joint-conclusions"
+    REPORT = "report"
+    PROGRAMME = "programme"
+    MAPPING = "mapping"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return {
+            DocumentKind.JOINT_CONCLUSIONS: "Joint conclusions",
+            DocumentKind.REPORT: "Report",
+            DocumentKind.PROGRAMME: "Programme",
+            DocumentKind.MAPPING: "Mapping",
+            DocumentKind.OTHER: "Other",
+        }[self]
+
+
+def country_name(code):
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+class Meeting(db.Model):
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        CheckConstraint("ends_at > starts_at", name="instants_ordered"),
+        CheckConstraint("(start_date IS NULL) = (starts_at IS NULL)", name="dates_and_instants_together"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
+        CheckConstraint("delegation_quota IS NULL OR delegation_quota >= 1", name="quota_positive"),
+        Index("ix_meeting_status_starts_at", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Public, human-readable identifier used in URLs; never changes once published.
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    meeting_type: Mapped[MeetingType] = mapped_column(_enum(MeetingType))
+    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus), default=MeetingStatus.DRAFT)
+    #: IANA time-zone name of the venue; every local time is rendered in it.
+    timezone: Mapped[str] = mapped_column(String(64))
+    #: Local calendar dates in the meeting's zone; NULL while dates are to be confirmed.
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    #: The same span as UTC instants (local midnights for an all-day meeting).
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: False when only the dates are known: the meeting is shown as all-day.
+    has_times: Mapped[bool] = mapped_column(default=False)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    #: ISO 3166-1 alpha-2 codes.
+    country: Mapped[str] = mapped_column(String(2), default="")
+    host_country: Mapped[str] = mapped_column(String(2), default="")
+    chair: Mapped[str] = mapped_column(String(300), default="")
+    co_chairs: Mapped[str] = mapped_column(String(300), default="")
+    theme: Mapped[str] = mapped_column(String(300), default="")
+    domain: Mapped[Domain | None] = mapped_column(_enum(Domain))
+    #: Plain-text abstract shown in lists and searched.
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: Markdown, rendered and sanitised on the meeting page.
+    description: Mapped[str] = mapped_column(Text, default="")
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Seats for confirmed delegates; NULL means no limit.
+    capacity: Mapped[int | None]
+    #: Confirmed seats, kept by the registration service under a row lock.
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    #: Most confirmed delegates one delegation may have; NULL means no quota.
+    delegation_quota: Mapped[int | None]
+    #: Confirmed delegates wait for an organiser's approval before holding a seat.
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    #: When set, the registration form asks for this code (invitation-only meetings).
+    invitation_code: Mapped[str | None] = mapped_column(String(64))
+    #: iCalendar SEQUENCE: raised whenever something a calendar shows changes.
+    ical_sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
+
+    sessions: Mapped[list["ProgrammeSession"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan",
+        order_by="(ProgrammeSession.starts_at, ProgrammeSession.position)")
+    documents: Mapped[list["Document"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Document.position")
+
+    def __repr__(self):
+        return f"<Meeting {self.slug}>"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_public(self):
+        return self.status in (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
+
+    @property
+    def is_cancelled(self):
+        return self.status is MeetingStatus.CANCELLED
+
+    @property
+    def dates_confirmed(self):
+        return self.start_date is not None
+
+    @property
+    def country_name(self):
+        return country_name(self.country)
+
+    @property
+    def host_country_name(self):
+        return country_name(self.host_country)
+
+    @property
+    def location(self):
+        return ", ".join(part for part in (self.venue, self.city, self.country_name) if part)
+
+    def set_schedule(self, start_date=None, end_date=None, start_time=None, end_time=None):
+        """Set the dates (and optionally daily start and end times) in the meeting's zone.
+
+        With no dates the meeting is 'dates to be confirmed'; without times it is an
+        all-day meeting whose UTC span runs from local midnight to the midnight after
+        its last day.
+        """
+        if start_date is None:
+            self.start_date = self.end_date = self.starts_at = self.ends_at = None
+            self.has_times = False
+            return
+        end_date = end_date or start_date
+        if end_date < start_date:
+            raise ValueError("the meeting cannot end before it starts")
+        if (start_time is None) != (end_time is None):
+            raise ValueError("give both a start and an end time, or neither")
+        zone = self.zone
+        self.start_date, self.end_date = start_date, end_date
+        self.has_times = start_time is not None
+        if self.has_times:
+            starts = datetime.combine(start_date, start_time, zone)
+            ends = datetime.combine(end_date, end_time, zone)
+        else:
+            starts = datetime.combine(start_date, time(0), zone)
+            ends = datetime.combine(end_date + timedelta(days=1), time(0), zone)
+        if ends <= starts:
+            raise ValueError("the meeting must end after it starts")
+        self.starts_at = starts.astimezone(timezone.utc)
+        self.ends_at = ends.astimezone(timezone.utc)
+
+    def local(self, instant: datetime) -> datetime:
+        """An instant shown in the meeting's own time zone."""
+        return instant.astimezone(self.zone)
+
+    @property
+    def days(self) -> list[date]:
+        if not self.dates_confirmed:
+            return []
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=i) for i in range(count)]
+
+
+class ProgrammeSession(db.Model):
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="instants_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    speakers: Mapped[str] = mapped_column(String(500), default="")
+    moderators: Mapped[str] = mapped_column(String(500), default="")
+    room: Mapped[str] = mapped_column(String(120), default="")
+    #: Orders sessions that start at the same instant (parallel breakouts).
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="sessions")
+
+    @property
+    def local_start(self):
+        return self.meeting.local(self.starts_at)
+
+    @property
+    def local_end(self):
+        return self.meeting.local(self.ends_at)
+
+    @property
+    def local_day(self) -> date:
+        return self.local_start.date()
+
+
+class Document(db.Model):
+    __table_args__ = (CheckConstraint("size >= 0", name="size_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind), default=DocumentKind.OTHER)
+    #: ISO 639-1 code of the document's language.
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    #: Key of the bytes in the document storage (app.documents.storage).
+    storage_key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="documents")
+
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_meeting_on_child_change(session, flush_context, instances):
+    """A change to a session or document is a change to its meeting (cache keys, feeds)."""
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, (ProgrammeSession, Document)) and obj.meeting is not None:
+            obj.meeting.updated_at = utcnow()

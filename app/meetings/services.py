@@ -1,0 +1,190 @@
+"""Queries and rules of the public meetings catalogue."""
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pycountry
+from sqlalchemy import extract, func, or_, select
+
+from app.extensions import db
+from app.meetings.models import Domain, Meeting, MeetingStatus, MeetingType
+
+ARCHIVE_PAGE_SIZE = 20
+PUBLIC_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+class RegistrationState(enum.Enum):
+    NONE = "none"  # the meeting takes no registrations online
+    NOT_YET_OPEN = "not-yet-open"
+    OPEN = "open"
+    FULL = "full"
+    CLOSED = "closed"
+
+    @property
+    def label(self):
+        return {
+            RegistrationState.NONE: "No online registration",
+            RegistrationState.NOT_YET_OPEN: "Registration not yet open",
+            RegistrationState.OPEN: "Registration open",
+            RegistrationState.FULL: "Registration full (waiting list)",
+            RegistrationState.CLOSED: "Registration closed",
+        }[self]
+
+
+def get_registration_state(meeting: Meeting, now: datetime) -> RegistrationState:
+    """Where the meeting's registration stands at ``now``."""
+    if meeting.registration_opens_at is None:
+        return RegistrationState.NONE
+    if meeting.is_cancelled:
+        return RegistrationState.CLOSED
+    if now < meeting.registration_opens_at:
+        return RegistrationState.NOT_YET_OPEN
+    closes = meeting.registration_closes_at or meeting.ends_at
+    if closes is not None and now >= closes:
+        return RegistrationState.CLOSED
+    if meeting.capacity is not None and meeting.seats_taken >= meeting.capacity:
+        return RegistrationState.FULL
+    return RegistrationState.OPEN
+
+
+@dataclass(frozen=True)
+class ArchiveFilters:
+    """Filters of the archive and the API, as parsed from a query string."""
+
+    meeting_type: MeetingType | None = None
+    year: int | None = None
+    country: str | None = None
+    domain: Domain | None = None
+    text: str = ""
+
+    def as_args(self) -> dict:
+        """The filters as URL query arguments (only those set)."""
+        args = {
+            "type": self.meeting_type.value if self.meeting_type else None,
+            "year": self.year,
+            "country": self.country,
+            "domain": self.domain.value if self.domain else None,
+            "q": self.text or None,
+        }
+        return {key: value for key, value in args.items() if value is not None}
+
+
+@dataclass
+class ParsedFilters:
+    filters: ArchiveFilters
+    #: One message per argument that was ignored because it made no sense.
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_filters(args) -> ParsedFilters:
+    """Read the filters from a mapping of query arguments, dropping (and reporting) bad ones."""
+    problems = []
+    values = {}
+    raw_type = (args.get("type") or "").strip()
+    if raw_type:
+        try:
+            values["meeting_type"] = MeetingType(raw_type)
+        except ValueError:
+            problems.append(f"Unknown meeting type “{raw_type[:40]}” was ignored.")
+    raw_year = (args.get("year") or "").strip()
+    if raw_year:
+        if raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR:
+            values["year"] = int(raw_year)
+        else:
+            problems.append(f"Year “{raw_year[:10]}” is not a year between {MIN_YEAR} and {MAX_YEAR}; it was ignored.")
+    raw_country = (args.get("country") or "").strip()
+    if raw_country:
+        country = pycountry.countries.get(alpha_2=raw_country.upper()) if len(raw_country) == 2 else None
+        if country:
+            values["country"] = country.alpha_2
+        else:
+            problems.append(f"Unknown country “{raw_country[:40]}” was ignored; use a two-letter ISO code.")
+    raw_domain = (args.get("domain") or "").strip()
+    if raw_domain:
+        try:
+            values["domain"] = Domain(raw_domain)
+        except ValueError:
+            problems.append(f"Unknown action-plan domain “{raw_domain[:40]}” was ignored.")
+    values["text"] = " ".join((args.get("q") or "").split())[:200]
+    return ParsedFilters(ArchiveFilters(**values), problems)
+
+
+def parse_page(raw) -> int | None:
+    """A page number from a query argument; None when it is not a positive integer."""
+    if raw is None or raw == "":
+        return 1
+    raw = str(raw).strip()
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+        return None
+    return int(raw)
+
+
+def _public():
+    return select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _apply_filters(query, filters: ArchiveFilters):
+    if filters.meeting_type:
+        query = query.where(Meeting.meeting_type == filters.meeting_type)
+    if filters.year:
+        query = query.where(Meeting.start_date >= date(filters.year, 1, 1),
+                            Meeting.start_date <= date(filters.year, 12, 31))
+    if filters.country:
+        query = query.where(Meeting.country == filters.country)
+    if filters.domain:
+        query = query.where(Meeting.domain == filters.domain)
+    for word in filters.text.split():
+        pattern = f"%{_escape_like(word)}%"
+        query = query.where(or_(Meeting.title.ilike(pattern, escape="\\"),
+                                Meeting.summary.ilike(pattern, escape="\\")))
+    return query
+
+
+def list_upcoming(now: datetime, filters: ArchiveFilters = ArchiveFilters()) -> list[Meeting]:
+    """Public meetings that have not ended, soonest first; those without dates last."""
+    query = _apply_filters(_public(), filters).where(
+        or_(Meeting.ends_at > now, Meeting.ends_at.is_(None))
+    ).order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+    return list(db.session.scalars(query))
+
+
+def list_past(now: datetime, filters: ArchiveFilters, page: int, per_page: int = ARCHIVE_PAGE_SIZE):
+    """One page of public meetings that have ended, newest first (a Flask-SQLAlchemy Pagination)."""
+    query = _apply_filters(_public(), filters).where(Meeting.ends_at <= now).order_by(
+        Meeting.starts_at.desc(), Meeting.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def list_archive_years(now: datetime) -> list[int]:
+    """Years that have past public meetings, newest first, for the archive's filter."""
+    year = extract("year", Meeting.start_date)
+    query = (select(year).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.ends_at <= now)
+             .group_by(year).order_by(year.desc()))
+    return [int(value) for value in db.session.scalars(query)]
+
+
+def list_archive_countries(now: datetime) -> list[str]:
+    query = (select(Meeting.country).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.ends_at <= now,
+                                           Meeting.country != "")
+             .group_by(Meeting.country))
+    return list(db.session.scalars(query))
+
+
+def get_public_meeting(slug: str) -> Meeting | None:
+    """A published or cancelled meeting by its slug; drafts are not public."""
+    return db.session.scalar(_public().where(Meeting.slug == slug))
+
+
+def get_catalogue_version():
+    """A value that changes whenever any meeting (or its programme or documents) changes.
+
+    Sessions and documents touch their meeting's ``updated_at``; the count catches
+    deletions. Used to key cached pages and ETags across all app instances.
+    """
+    count, latest = db.session.execute(select(func.count(Meeting.id), func.max(Meeting.updated_at))).one()
+    return f"{count}:{latest}"

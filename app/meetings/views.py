@@ -1,0 +1,74 @@
+"""Public pages of the meetings catalogue."""
+import io
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+
+from app.caching import cached_response
+from app.documents.storage import load_bytes
+from app.extensions import db
+from app.meetings import services
+from app.meetings.markdown import render_markdown
+from app.meetings.models import Document, Domain, MeetingType, country_name
+
+bp = Blueprint("meetings", __name__)
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+@bp.get("/")
+@bp.get("/meetings/")
+@cached_response
+def upcoming():
+    now = _now()
+    return render_template("meetings/upcoming.html", meetings=services.list_upcoming(now), now=now)
+
+
+@bp.get("/meetings/archive")
+@cached_response
+def archive():
+    now = _now()
+    parsed = services.parse_filters(request.args)
+    page = services.parse_page(request.args.get("page"))
+    if page is None:
+        parsed.problems.append("That page number is not valid; showing the first page.")
+        page = 1
+    pagination = services.list_past(now, parsed.filters, page)
+    if page > max(pagination.pages, 1):
+        abort(404, description=f"There is no page {page}; the list has {max(pagination.pages, 1)}.")
+    return render_template(
+        "meetings/archive.html", pagination=pagination, filters=parsed.filters, problems=parsed.problems,
+        meeting_types=list(MeetingType), domains=list(Domain), years=services.list_archive_years(now),
+        countries=sorted(services.list_archive_countries(now), key=country_name), now=now)
+
+
+@bp.get("/meetings/<slug>")
+@cached_response
+def meeting(slug):
+    found = services.get_public_meeting(slug)
+    if found is None:
+        abort(404, description="There is no published meeting at this address.")
+    now = _now()
+    return render_template("meetings/meeting.html", meeting=found, now=now,
+                           description=render_markdown(found.description),
+                           registration=services.get_registration_state(found, now))
+
+
+@bp.get("/meetings/<slug>/documents/<int:document_id>/<path:filename>")
+def document(slug, document_id, filename):
+    found = services.get_public_meeting(slug)
+    doc = db.session.get(Document, document_id)
+    if found is None or doc is None or doc.meeting_id != found.id:
+        abort(404, description="There is no such document.")
+    if filename != doc.filename:
+        return Response(status=301, headers={"Location": url_for(
+            ".document", slug=slug, document_id=doc.id, filename=doc.filename)})
+    data = load_bytes(doc.storage_key)
+    if data is None:
+        abort(404, description="The file of this document is missing.")
+    response = send_file(io.BytesIO(data), mimetype=doc.content_type, as_attachment=True,
+                         download_name=doc.filename, etag=doc.storage_key, conditional=True)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

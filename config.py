@@ -1,0 +1,87 @@
+"""Configuration classes; the FLASK_CONFIG environment variable picks one.
+
+Nothing here is read at import time: each class reads the environment when
+``create_app`` instantiates it.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    def __init__(self):
+        self.SECRET_KEY = os.environ.get("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'meetings.sqlite'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        #: Absolute base of every link the application sends out (emails, feeds).
+        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.SECRETARIAT_NAME = os.environ.get("SECRETARIAT_NAME", "Khartoum Process Secretariat")
+        self.SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "secretariat@khartoumprocess.example")
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER")
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+        self.MAIL_USE_SSL = _env_bool("MAIL_USE_SSL")
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", self.SECRETARIAT_EMAIL)
+        #: Seconds a rendered public page may be served from the per-process cache.
+        self.PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
+        self.MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+
+    def validate(self):
+        """Raise if the configuration cannot run; called by ``create_app``."""
+
+
+class DevelopmentConfig(Config):
+    def __init__(self):
+        super().__init__()
+        # Development only: a throw-away key so `make run` works with nothing set.
+        self.SECRET_KEY = self.SECRET_KEY or "development-only-not-secret"
+
+
+class TestingConfig(Config):
+    def __init__(self):
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = "testing-only-not-secret"
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+        self.WTF_CSRF_ENABLED = False
+        self.PAGE_CACHE_SECONDS = 0
+        self.BASE_URL = "http://meetings.test"
+
+
+class ProductionConfig(Config):
+    def validate(self):
+        if not self.SECRET_KEY or len(self.SECRET_KEY) < 32:
+            raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name=None):
+    name = name or os.environ.get("FLASK_CONFIG", "development")
+    try:
+        config = CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(f"unknown FLASK_CONFIG {name!r}; use one of {', '.join(CONFIGS)}") from None
+    config.validate()
+    return config

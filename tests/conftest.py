@@ -1,0 +1,102 @@
+"""Fixtures: the application on a real, migrated database (SQLite by default,
+PostgreSQL when TEST_DATABASE_URL names one), its client and CLI runner."""
+import os
+from datetime import datetime, timezone
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, create_engine, inspect, text
+
+from app import create_app
+from app.extensions import db
+from config import TestingConfig
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def _drop_everything(url):
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        metadata = MetaData()
+        metadata.reflect(connection)
+        metadata.drop_all(connection)
+    engine.dispose()
+
+
+def make_config(database_url, **overrides):
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return config
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url):
+    """The test database, emptied and brought to the newest migration once per run."""
+    _drop_everything(database_url)
+    app = create_app(make_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_tables():
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def config_overrides():
+    """Override in a test module to change settings of the ``app`` fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated, config_overrides):
+    app = create_app(make_config(migrated, **config_overrides))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now():
+    return datetime.now(timezone.utc)
+
+
+def table_names(url):
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def is_postgres(url):
+    return url.startswith("postgresql")
+
+
+def scalar(sql):
+    return db.session.execute(text(sql)).scalar()

@@ -1,0 +1,56 @@
+"""Builders of test data with sensible defaults; each commits what it makes."""
+import itertools
+from datetime import date, datetime, time, timedelta, timezone
+
+from app.documents.storage import store_bytes
+from app.extensions import db
+from app.meetings.models import Document, DocumentKind, Meeting, MeetingStatus, MeetingType, ProgrammeSession
+
+_counter = itertools.count(1)
+
+
+def make_meeting(*, dates=None, times=(time(9, 0), time(17, 0)), commit=True, **fields) -> Meeting:
+    """A published meeting; ``dates=(start, end)`` in its zone, or ``dates=()`` for 'to be confirmed'."""
+    number = next(_counter)
+    values = dict(
+        slug=f"meeting-{number}", title=f"Thematic Meeting {number}", meeting_type=MeetingType.THEMATIC_MEETING,
+        status=MeetingStatus.PUBLISHED, timezone="Africa/Addis_Ababa", city="Addis Ababa", country="ET",
+        host_country="ET", venue="United Nations Conference Centre", summary=f"Summary of meeting {number}.",
+    )
+    values.update(fields)
+    meeting = Meeting(**values)
+    if dates is None:
+        start = date.today() + timedelta(days=30 + number)
+        dates = (start, start + timedelta(days=1))
+    if dates:
+        meeting.set_schedule(dates[0], dates[1], *(times or (None, None)))
+    db.session.add(meeting)
+    if commit:
+        db.session.commit()
+    return meeting
+
+
+def make_past_meeting(days_ago=60, **fields) -> Meeting:
+    start = date.today() - timedelta(days=days_ago)
+    return make_meeting(dates=(start, start + timedelta(days=1)), **fields)
+
+
+def make_session(meeting: Meeting, day: date, start: str, end: str, title="Session", **fields) -> ProgrammeSession:
+    zone = meeting.zone
+    session = ProgrammeSession(
+        meeting=meeting, title=title,
+        starts_at=datetime.combine(day, time.fromisoformat(start), zone).astimezone(timezone.utc),
+        ends_at=datetime.combine(day, time.fromisoformat(end), zone).astimezone(timezone.utc), **fields)
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def make_document(meeting: Meeting, data: bytes = b"%PDF-1.4 test", *, title="Joint conclusions",
+                  filename="joint-conclusions.pdf", content_type="application/pdf", **fields) -> Document:
+    document = Document(meeting=meeting, title=title, filename=filename, content_type=content_type,
+                        size=len(data), storage_key=store_bytes(data),
+                        kind=fields.pop("kind", DocumentKind.JOINT_CONCLUSIONS), **fields)
+    db.session.add(document)
+    db.session.commit()
+    return document
