@@ -41,7 +41,7 @@ def build_meeting(spec: dict, now: datetime) -> Meeting:
     meeting.set_schedule(start, end, *times)
     rules = spec.get("registration")
     if rules and meeting.starts_at:
-        meeting.registration_opens_at = min(now, meeting.starts_at - timedelta(days=rules["open_days_before"]))
+        meeting.registration_opens_at = meeting.starts_at - timedelta(days=rules["open_days_before"])
         meeting.registration_closes_at = meeting.starts_at - timedelta(days=rules["close_days_before"])
         meeting.capacity = rules.get("capacity")
         meeting.requires_approval = rules.get("requires_approval", False)

@@ -9,14 +9,17 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("
 
 _ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
 }
 
 
 def render_markdown(text: str) -> Markup:
-    html = _markdown.render(text or "")
-    # Headings in a description sit under the page's own <h1>/<h2>.
-    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    tokens = _markdown.parse(text or "")
+    for token in tokens:
+        # A description sits under the page's <h1> and its own <h2>: its headings start at <h3>.
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+    html = _markdown.renderer.render(tokens, _markdown.options, {})
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
