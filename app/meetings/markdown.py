@@ -18,7 +18,7 @@ def render_markdown(text: str) -> Markup:
     for token in tokens:
         # A description sits under the page's <h1> and its own <h2>: its headings start at <h3>.
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+            token.tag = f"h{min(max(int(token.tag[1]) + 1, 3), 6)}"
     html = _markdown.renderer.render(tokens, _markdown.options, {})
     clean = nh3.clean(
         html,
