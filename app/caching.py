@@ -4,7 +4,8 @@ Each instance keeps rendered responses in its own memory, keyed by the catalogue
 version read from the shared database, so a change to any meeting is seen by all
 instances on their next request. Entries also expire after PAGE_CACHE_SECONDS,
 because a page's state moves with the clock (registration opens, a meeting ends).
-The same key is the response's ETag, so clients that poll get 304s.
+The ETag is a hash of the body itself, so a client revalidating at any later time
+gets a 304 exactly when what it holds is still what it would be sent.
 """
 import hashlib
 import time
@@ -19,8 +20,7 @@ from app.meetings.services import get_catalogue_version
 def _cache_key() -> str:
     ttl = current_app.config["PAGE_CACHE_SECONDS"]
     bucket = int(time.time() // ttl) if ttl > 0 else 0
-    raw = f"{get_catalogue_version()}|{bucket}|{request.full_path}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"page|{get_catalogue_version()}|{bucket}|{request.full_path}"
 
 
 def cached_response(view):
@@ -28,23 +28,23 @@ def cached_response(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = _cache_key()
-        if key in request.if_none_match:
-            response = make_response("", 304)
-            response.set_etag(key)
-            return response
         ttl = current_app.config["PAGE_CACHE_SECONDS"]
+        key = _cache_key()
         entry = page_cache.get(key) if ttl > 0 else None
         if entry is None:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.direct_passthrough:
                 return response
-            entry = (response.get_data(), dict(response.headers))
+            body = response.get_data()
+            entry = (body, dict(response.headers), hashlib.sha256(body).hexdigest()[:32])
             if ttl > 0:
                 page_cache.set(key, entry, timeout=ttl)
-        body, headers = entry
-        response = current_app.response_class(body, headers=headers)
-        response.set_etag(key)
+        body, headers, etag = entry
+        if etag in request.if_none_match:
+            response = current_app.response_class(status=304)
+        else:
+            response = current_app.response_class(body, headers=headers)
+        response.set_etag(etag)
         response.headers["Cache-Control"] = "public, no-cache"
         return response
 

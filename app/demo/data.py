@@ -1,7 +1,8 @@
 """Demo meetings: the Khartoum Process history of 2016-2018 and a few upcoming meetings.
 
 Summaries and programmes are written for this demo; the facts (dates, places,
-chairs) come from the Process's public record.
+chairs) come from the Process's public record. Upcoming meetings are placed a number
+of days after the day the demo is loaded, so the first page is never empty.
 """
 from datetime import date, time
 
@@ -180,10 +181,10 @@ PAST = [
 
 UPCOMING = [
     dict(
-        slug="thematic-meeting-trafficking-nairobi-2026",
+        slug="thematic-meeting-trafficking-nairobi",
         title="Thematic Meeting on Trafficking in Human Beings",
         type="thematic-meeting", tz="Africa/Nairobi",
-        dates=(date(2026, 12, 9), date(2026, 12, 10)), times=(time(9, 0), time(17, 30)),
+        starts_in_days=17, length=2, times=(time(9, 0), time(17, 30)),
         venue="Kenyatta International Convention Centre", city="Nairobi", country="KE", host="KE",
         chair="Kenya", co_chairs="Netherlands", theme="Identifying and protecting victims of trafficking",
         domain="irregular-migration",
@@ -203,10 +204,10 @@ UPCOMING = [
         documents=[("Draft programme", "programme", "en"), ("Concept note", "other", "en"), ("Note conceptuelle", "other", "fr")],
     ),
     dict(
-        slug="stock-taking-meeting-valletta-2026",
+        slug="stock-taking-meeting-valletta",
         title="Technical stock-taking meeting on the Joint Valletta Action Plan",
         type="stock-taking", tz="Europe/Malta",
-        dates=(date(2026, 12, 3), date(2026, 12, 3)), times=(time(9, 30), time(16, 30)),
+        starts_in_days=11, length=1, times=(time(9, 30), time(16, 30)),
         venue="Mediterranean Conference Centre", city="Valletta", country="MT", host="MT",
         theme="Joint Valletta Action Plan",
         summary="A one-day technical review of the action plan, cancelled and to be merged into the next "
@@ -215,10 +216,10 @@ UPCOMING = [
         cancelled=True,
     ),
     dict(
-        slug="steering-committee-meeting-rome-2027",
+        slug="steering-committee-meeting-rome",
         title="Steering Committee Meeting",
         type="steering-committee", tz="Europe/Rome",
-        dates=(date(2027, 1, 28), date(2027, 1, 28)), times=(time(9, 30), time(17, 0)),
+        starts_in_days=67, length=1, times=(time(9, 30), time(17, 0)),
         venue="Ministry of Foreign Affairs and International Cooperation", city="Rome", country="IT", host="IT",
         chair="Italy",
         summary="The Steering Committee prepares the year's work plan and the next Senior Officials' Meeting.",
@@ -231,10 +232,10 @@ UPCOMING = [
         ],
     ),
     dict(
-        slug="thematic-workshop-reintegration-kampala-2027",
+        slug="thematic-workshop-reintegration-kampala",
         title="Thematic Workshop on Sustainable Reintegration",
         type="thematic-workshop", tz="Africa/Kampala",
-        dates=(date(2027, 2, 16), date(2027, 2, 17)),
+        starts_in_days=86, length=2,
         venue="Speke Resort Munyonyo", city="Kampala", country="UG", host="UG",
         chair="Uganda", co_chairs="Germany", theme="Reintegration of returning migrants", domain="return",
         summary="An operational workshop for the officials who run reintegration programmes: what works, "
@@ -243,17 +244,17 @@ UPCOMING = [
         registration=dict(open_days_before=20, close_days_before=10, capacity=60),
     ),
     dict(
-        slug="informal-working-group-brussels-2027",
+        slug="informal-working-group-brussels",
         title="Informal Working Group",
         type="informal-working-group", tz="Europe/Brussels",
-        dates=(date(2027, 4, 13), date(2027, 4, 13)), times=(time(10, 0), time(16, 0)),
+        starts_in_days=142, length=1, times=(time(10, 0), time(16, 0)),
         venue="Résidence Palace", city="Brussels", country="BE", host="BE",
         chair="Belgium",
         summary="A small group of members takes stock of the year's activities and proposes new ones.",
-        description="Held just after the start of European summer time.",
+        description="A working session of a few members, by invitation of the chair.",
     ),
     dict(
-        slug="senior-officials-meeting-2027",
+        slug="senior-officials-meeting-addis",
         title="Senior Officials' Meeting",
         type="senior-officials-meeting", tz="Africa/Addis_Ababa",
         venue="", city="Addis Ababa", country="ET", host="ET",
@@ -261,7 +262,7 @@ UPCOMING = [
         description="The date and venue will be announced by the chair.",
     ),
     dict(
-        slug="training-document-fraud-djibouti-2027",
+        slug="training-document-fraud-djibouti",
         title="Training on Document Fraud Detection",
         type="training", tz="Africa/Djibouti",
         city="Djibouti", country="DJ", host="DJ", domain="irregular-migration",

@@ -37,6 +37,9 @@ def build_meeting(spec: dict, now: datetime) -> Meeting:
         summary=spec.get("summary", ""), description=spec.get("description", ""),
     )
     start, end = spec.get("dates", (None, None))
+    if "starts_in_days" in spec:
+        start = now.date() + timedelta(days=spec["starts_in_days"])
+        end = start + timedelta(days=spec["length"] - 1)
     times = spec.get("times", (None, None))
     meeting.set_schedule(start, end, *times)
     rules = spec.get("registration")
