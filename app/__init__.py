@@ -20,12 +20,14 @@ def create_app(config=None):
 
     from app import models  # noqa: F401  (every table, for migrations)
     from app.api.views import bp as api_bp
+    from app.calendar.views import bp as calendar_bp
     from app.errors import register_error_handlers
     from app.meetings.views import bp as meetings_bp
     from app.templating import register_template_helpers
 
     app.register_blueprint(meetings_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(calendar_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -1,0 +1,245 @@
+"""Every iCalendar byte the application sends is built here (RFC 5545, iTIP RFC 5546).
+
+Times are written in the meeting's own zone (``TZID=<IANA name>`` plus a VTIMEZONE
+generated from the zone data) so a delegate's client converts them to the
+delegate's zone; meetings known only by their dates are all-day events with the
+exclusive DTEND that RFC 5545 asks for. A meeting whose dates are to be confirmed
+cannot be an event at all (DTSTART is required), so the builders refuse it.
+
+Public calendars (a meeting's .ics, the feeds) carry DTSTAMP = LAST-MODIFIED = the
+meeting's last change, so a meeting's event is the same bytes until it changes and
+is kept in a per-process cache; personal invites are stamped when they are sent.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from flask import current_app
+from icalendar import Calendar, Event, vCalAddress, vDuration
+from sqlalchemy import inspect
+
+from app.calendar.ics import assemble, display_name, serialise, text
+from app.calendar.timezones import UTC_ZONES, vtimezone
+
+#: How often subscribed clients should fetch a feed again.
+FEED_REFRESH = timedelta(hours=6)
+ATTENDEE_ROLES = frozenset({"CHAIR", "REQ-PARTICIPANT", "OPT-PARTICIPANT", "NON-PARTICIPANT"})
+_EVENT_CACHE_SIZE = 5000
+_event_cache: dict[tuple, "_Written"] = {}
+
+
+class UndatedMeetingError(ValueError):
+    """The meeting's dates are to be confirmed, so it cannot be a calendar event yet."""
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A VEVENT written out, with the (zone, year) pairs its times use (for the VTIMEZONEs)."""
+
+    data: bytes
+    zones: frozenset
+
+
+def _config(name):
+    return current_app.config[name]
+
+
+def _host() -> str:
+    return urlsplit(_config("BASE_URL")).hostname or "localhost"
+
+
+def meeting_uid(meeting) -> str:
+    """The UID of a meeting in feeds and .ics files: stable, so a re-import updates it."""
+    return f"meeting-{meeting.id}@{_host()}"
+
+
+def session_uid(session) -> str:
+    return f"meeting-{session.meeting_id}-session-{session.id}@{_host()}"
+
+
+def meeting_url(meeting) -> str:
+    """The absolute address of the meeting's public page (works outside a request too)."""
+    path = current_app.url_map.bind("localhost").build("meetings.meeting", {"slug": meeting.slug})
+    return _config("BASE_URL") + path
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _revision(meeting) -> datetime:
+    return meeting.updated_at.astimezone(timezone.utc) if meeting.updated_at else _now()
+
+
+def _in_zone(instant: datetime, meeting) -> datetime:
+    if meeting.timezone in UTC_ZONES:
+        return instant.astimezone(timezone.utc)
+    return instant.astimezone(meeting.zone)
+
+
+def _span(meeting):
+    """DTSTART and DTEND: zoned times, or dates with the day after the last one as the end."""
+    if not meeting.dates_confirmed:
+        raise UndatedMeetingError(f"meeting {meeting.slug!r} has no dates yet")
+    if meeting.has_times:
+        return _in_zone(meeting.starts_at, meeting), _in_zone(meeting.ends_at, meeting)
+    return meeting.start_date, meeting.end_date + timedelta(days=1)
+
+
+def _organizer() -> vCalAddress:
+    organizer = vCalAddress(f"mailto:{_config('SECRETARIAT_EMAIL')}")
+    organizer.params["CN"] = display_name(_config("SECRETARIAT_NAME"))
+    return organizer
+
+
+def _description(meeting, url) -> str:
+    parts = ["This meeting has been cancelled."] if meeting.is_cancelled else []
+    parts += [meeting.summary] if meeting.summary else []
+    parts.append(f"Details: {url}")
+    return "\n\n".join(parts)
+
+
+def _session_description(session, url) -> str:
+    lines = [f"Speakers: {session.speakers}"] if session.speakers else []
+    lines += [f"Moderator: {session.moderators}"] if session.moderators else []
+    parts = [session.description] if session.description else []
+    parts += ["\n".join(lines)] if lines else []
+    parts.append(f"Part of {session.meeting.title}: {url}#programme")
+    return "\n\n".join(parts)
+
+
+def _event(meeting, *, uid, start, end, summary, description, location, url, stamp, sequence, status):
+    """A VEVENT with what every event of a meeting carries."""
+    event = Event()
+    event.add("UID", uid)
+    event.add("DTSTAMP", stamp)
+    event.add("DTSTART", start)
+    event.add("DTEND", end)
+    event.add("SUMMARY", text(summary))
+    event.add("DESCRIPTION", text(description))
+    if location:
+        event.add("LOCATION", text(location))
+    event.add("ORGANIZER", _organizer())
+    event.add("STATUS", status)
+    event.add("CATEGORIES", [meeting.meeting_type.label])
+    event.add("URL", url)
+    event.add("SEQUENCE", sequence)
+    event.add("LAST-MODIFIED", _revision(meeting))
+    return event
+
+
+def _meeting_event(meeting, *, stamp, uid=None, sequence=None, status=None) -> Event:
+    start, end = _span(meeting)
+    url = meeting_url(meeting)
+    return _event(meeting, uid=uid or meeting_uid(meeting), start=start, end=end, summary=meeting.title,
+                  description=_description(meeting, url), location=meeting.location, url=url, stamp=stamp,
+                  sequence=meeting.ical_sequence if sequence is None else sequence,
+                  status=status or ("CANCELLED" if meeting.is_cancelled else "CONFIRMED"))
+
+
+def _session_event(session) -> Event:
+    meeting = session.meeting
+    url = meeting_url(meeting)
+    return _event(meeting, uid=session_uid(session), start=_in_zone(session.starts_at, meeting),
+                  end=_in_zone(session.ends_at, meeting), summary=f"{session.title} – {meeting.title}",
+                  description=_session_description(session, url),
+                  location=", ".join(part for part in (session.room, meeting.location) if part), url=url,
+                  stamp=_revision(meeting), sequence=meeting.ical_sequence,
+                  status="CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+
+
+def _write(event: Event) -> _Written:
+    zones = set()
+    for name in ("DTSTART", "DTEND"):
+        value = event[name].dt
+        key = getattr(getattr(value, "tzinfo", None), "key", None)
+        if key and key not in UTC_ZONES:
+            zones.add((key, value.year))
+    return _Written(serialise(event), frozenset(zones))
+
+
+def _public_event(meeting) -> _Written:
+    """The meeting's public event, written once per version of the meeting and kept."""
+    if meeting.id is None or meeting.updated_at is None or inspect(meeting).modified:
+        return _write(_meeting_event(meeting, stamp=_revision(meeting)))  # not a stored version
+    key = (meeting.id, meeting.updated_at, meeting.ical_sequence,
+           *(_config(name) for name in ("BASE_URL", "SECRETARIAT_NAME", "SECRETARIAT_EMAIL")))
+    written = _event_cache.get(key)
+    if written is None:
+        if len(_event_cache) >= _EVENT_CACHE_SIZE:
+            _event_cache.clear()
+        written = _event_cache[key] = _write(_meeting_event(meeting, stamp=_revision(meeting)))
+    return written
+
+
+@lru_cache(maxsize=512)
+def _timezone(zone: str, first_year: int, last_year: int) -> bytes:
+    return serialise(vtimezone(zone, first_year, last_year))
+
+
+def _head(method: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("PRODID", f"-//{_config('SECRETARIAT_NAME')}//Meetings//EN")
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", method)
+    return calendar
+
+
+def _with_events(calendar: Calendar, events: list[_Written]) -> bytes:
+    """The calendar around written events, with one VTIMEZONE per zone they use."""
+    years = {}
+    for event in events:
+        for zone, year in event.zones:
+            years.setdefault(zone, set()).add(year)
+    zones = [_timezone(zone, min(used), max(used)) for zone, used in sorted(years.items())]
+    return assemble(calendar, *zones, *(event.data for event in events))
+
+
+def meeting_calendar(meeting, *, programme=False) -> bytes:
+    """The meeting as one event; with ``programme``, plus one event per programme session."""
+    events = [_public_event(meeting)]
+    if programme:
+        events += [_write(_session_event(session)) for session in meeting.sessions]
+    return _with_events(_head("PUBLISH"), events)
+
+
+def feed_calendar(meetings, *, name) -> bytes:
+    """A calendar to subscribe to: the dated meetings among ``meetings``, one event each."""
+    events = [_public_event(meeting) for meeting in meetings if meeting.dates_confirmed]
+    calendar = _head("PUBLISH")
+    calendar.add("NAME", text(name))
+    calendar.add("X-WR-CALNAME", text(name))
+    calendar.add("REFRESH-INTERVAL", vDuration(FEED_REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(FEED_REFRESH))
+    return _with_events(calendar, events)
+
+
+def _attendee(name: str, email: str, role: str) -> vCalAddress:
+    email = (email or "").strip()
+    if "@" not in email or any(c.isspace() for c in email):
+        raise ValueError(f"not an email address: {email!r}")
+    if role not in ATTENDEE_ROLES:
+        raise ValueError(f"unknown attendee role {role!r}")
+    attendee = vCalAddress(f"mailto:{email}")
+    attendee.params.update(CN=display_name(name or email), ROLE=role, PARTSTAT="ACCEPTED",
+                           RSVP="FALSE", CUTYPE="INDIVIDUAL")
+    return attendee
+
+
+def personal_invite(meeting, *, uid, attendee_name, attendee_email, role="REQ-PARTICIPANT",
+                    cancel=False, sequence=None) -> bytes:
+    """A delegate's invite (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL) for one meeting.
+
+    ``uid`` must be stable for the meeting and the delegate. SEQUENCE defaults to the
+    meeting's; a cancellation of a meeting that is itself still on goes one higher,
+    because a client ignores a CANCEL that is not newer than the invite it holds.
+    DTSTAMP is the time of sending, as iTIP asks.
+    """
+    if sequence is None:
+        sequence = meeting.ical_sequence + (1 if cancel and not meeting.is_cancelled else 0)
+    event = _meeting_event(meeting, stamp=_now(), uid=uid, sequence=sequence,
+                           status="CANCELLED" if cancel else None)
+    event.add("ATTENDEE", _attendee(attendee_name, attendee_email, role))
+    return _with_events(_head("CANCEL" if cancel else "REQUEST"), [_write(event)])

@@ -1,0 +1,46 @@
+"""Which meetings a calendar feed holds, its name, and the version its caching keys on."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.meetings.models import Meeting, country_name
+from app.meetings.services import PUBLIC_STATUSES, ArchiveFilters
+
+#: How far back a feed reaches: clients keep the past year's meetings.
+FEED_HISTORY = timedelta(days=365)
+
+
+def feed_filters(filters: ArchiveFilters) -> ArchiveFilters:
+    """The filters a feed honours (type, country, domain) out of the archive's."""
+    return ArchiveFilters(meeting_type=filters.meeting_type, country=filters.country, domain=filters.domain)
+
+
+def list_feed_meetings(now: datetime, filters: ArchiveFilters = ArchiveFilters()) -> list[Meeting]:
+    """Public meetings with dates that end after a year ago, soonest first."""
+    query = select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.ends_at > now - FEED_HISTORY)
+    if filters.meeting_type:
+        query = query.where(Meeting.meeting_type == filters.meeting_type)
+    if filters.country:
+        query = query.where(Meeting.country == filters.country)
+    if filters.domain:
+        query = query.where(Meeting.domain == filters.domain)
+    return list(db.session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))
+
+
+def feed_name(organisation: str, filters: ArchiveFilters) -> str:
+    """'Khartoum Process Secretariat: meetings – Training · Italy': what the feed is filtered on.
+
+    No commas: many readers do not unescape X-WR-CALNAME.
+    """
+    parts = [filters.meeting_type.label if filters.meeting_type else "",
+             country_name(filters.country) if filters.country else "",
+             filters.domain.label if filters.domain else ""]
+    narrowed = " · ".join(part for part in parts if part)
+    return f"{organisation}: meetings" + (f" – {narrowed}" if narrowed else "")
+
+
+def get_calendar_version() -> tuple[int, datetime | None]:
+    """(number of meetings, latest change to any of them): moves whenever any feed could."""
+    count, latest = db.session.execute(select(func.count(Meeting.id), func.max(Meeting.updated_at))).one()
+    return count, latest
