@@ -1,7 +1,9 @@
 """The meeting registration system: the application factory."""
 from flask import Flask
 
-from app.extensions import csrf, db, mail, migrate, page_cache
+# The extension under another name: importing the app.mail package rebinds ``app.mail``.
+from app.extensions import csrf, db, migrate, page_cache
+from app.extensions import mail as mail_extension
 
 
 def create_app(config=None):
@@ -14,7 +16,7 @@ def create_app(config=None):
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
-    mail.init_app(app)
+    mail_extension.init_app(app)
     csrf.init_app(app)
     page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000})
 

@@ -1,9 +1,15 @@
 """Flask commands; each only calls services."""
+from datetime import datetime, timezone
+
 import click
 from flask import Flask
 
+from app.mail.cli import mail as mail_commands
+
 
 def register_commands(app: Flask):
+    app.cli.add_command(mail_commands)
+
     @app.cli.group()
     def demo():
         """Demo data."""

@@ -1,0 +1,171 @@
+"""The outbox: every email is a row written in the transaction of the change that causes it.
+
+``enqueue`` only adds the row to the session; the caller's service commits it together
+with its state change, so a rolled-back change never sends and a committed one always
+has its email. The worker (``app.mail.worker``) sends the rows after the commit.
+"""
+import enum
+import re
+import unicodedata
+from datetime import datetime
+from email.utils import make_msgid, parseaddr
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.meetings.models import UTCDateTime, _enum, utcnow
+
+
+class OutboxStatus(enum.Enum):
+    PENDING = "pending"
+    #: Claimed by a worker until its lease (``next_attempt_at``) expires.
+    SENDING = "sending"
+    SENT = "sent"
+    #: Given up after the maximum number of attempts, or unsendable as stored.
+    FAILED = "failed"
+
+
+class CalendarMethod(enum.Enum):
+    REQUEST = "REQUEST"
+    CANCEL = "CANCEL"
+
+
+class AttemptOutcome(enum.Enum):
+    SENT = "sent"
+    #: The attempt failed; the message waits for its next attempt.
+    RETRY = "retry"
+    #: The attempt failed and the message was given up.
+    FAILED = "failed"
+    #: A worker claimed the message and stopped (killed) before recording an outcome.
+    ABANDONED = "abandoned"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        CheckConstraint("(calendar IS NULL) = (calendar_method IS NULL)", name="calendar_with_method"),
+        CheckConstraint("status <> 'sent' OR sent_at IS NOT NULL", name="sent_has_sent_at"),
+        # Serves the worker's claim: status IN (pending, sending) AND next_attempt_at <= now.
+        Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    to_email: Mapped[str] = mapped_column(String(320))
+    to_name: Mapped[str] = mapped_column(String(300), default="")
+    subject: Mapped[str] = mapped_column(String(998))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    #: iCalendar text sent inline (text/calendar) and as invite.ics; NULL for a plain email.
+    calendar: Mapped[str | None] = mapped_column(Text)
+    calendar_method: Mapped[CalendarMethod | None] = mapped_column(_enum(CalendarMethod))
+    #: The Message-ID header, fixed at enqueue: a resend is recognisably the same email.
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    #: Attempts made, including those of workers that died mid-send.
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: When a worker may take the message: its next retry while pending, the end of
+    #: the claiming worker's lease while sending.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: Worker holding the lease while sending (host:pid:random).
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    attempt_log: Mapped[list["OutboxAttempt"]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="OutboxAttempt.id")
+
+    def __repr__(self):
+        return f"<OutboxMessage {self.id} {self.status.value} to {self.to_email}>"
+
+    @property
+    def lease_expires_at(self) -> datetime | None:
+        return self.next_attempt_at if self.status is OutboxStatus.SENDING else None
+
+
+class OutboxAttempt(db.Model):
+    """One try at sending an outbox message, with its outcome."""
+
+    __tablename__ = "outbox_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome))
+    #: The SMTP reply or exception; NULL when sent.
+    error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(120))
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attempt_log")
+
+
+_METHOD_LINE = re.compile(r"^METHOD:(.*?)\r?$", re.MULTILINE | re.IGNORECASE)
+_ADDRESS_FORBIDDEN = set(' <>,;:"()[]\\')
+
+
+def enqueue(*, to_email: str, to_name: str, subject: str, text: str, html: str,
+            calendar: str | bytes | None = None, calendar_method: str | None = None) -> OutboxMessage:
+    """Queue one email in the caller's transaction (added, not committed)."""
+    to_email = _address(to_email)
+    to_name = _header_text("to_name", to_name or "", 300)
+    subject = _header_text("subject", subject, 998)
+    if not isinstance(text, str) or not isinstance(html, str):
+        raise ValueError("text and html must be strings")
+    calendar, method = _calendar(calendar, calendar_method)
+    now = utcnow()
+    message = OutboxMessage(
+        to_email=to_email, to_name=to_name, subject=subject, text=text, html=html,
+        calendar=calendar, calendar_method=method, message_id=make_msgid(domain=_message_id_domain()),
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
+    db.session.add(message)
+    return message
+
+
+def _header_text(field: str, value: str, max_length: int) -> str:
+    """A header value without line breaks or control characters (no header injection)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{field} must be a string")
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            raise ValueError(f"{field} must not contain line breaks or control characters")
+    if len(value) > max_length:
+        raise ValueError(f"{field} is longer than {max_length} characters")
+    return value
+
+
+def _address(value: str) -> str:
+    value = _header_text("to_email", value, 320).strip()
+    local, at, domain = value.rpartition("@")
+    if not at or not local or "." not in domain or _ADDRESS_FORBIDDEN & set(value):
+        raise ValueError(f"{value!r} is not a plain email address")
+    return value
+
+
+def _calendar(calendar, method) -> tuple[str | None, CalendarMethod | None]:
+    if calendar is None:
+        if method is not None:
+            raise ValueError("calendar_method given without a calendar")
+        return None, None
+    if isinstance(calendar, bytes):
+        calendar = calendar.decode("utf-8")
+    found = _METHOD_LINE.search(calendar)
+    stated = found.group(1).strip().upper() if found else None
+    method = (method or stated or "").upper()
+    if method not in CalendarMethod.__members__:
+        raise ValueError(f"calendar_method must be REQUEST or CANCEL, not {method or 'missing'!r}")
+    if stated is not None and stated != method:
+        raise ValueError(f"calendar_method {method} does not match the calendar's METHOD:{stated}")
+    return calendar, CalendarMethod[method]
+
+
+def _message_id_domain() -> str:
+    """The sender's domain, so Message-IDs never depend on the machine's DNS name."""
+    _, address = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")
+    domain = address.rpartition("@")[2]
+    return domain or urlsplit(current_app.config.get("BASE_URL", "")).hostname or "localhost"

@@ -1,0 +1,291 @@
+"""The outbox worker: sends claimed messages over one SMTP connection per batch.
+
+Each message is committed as sent right after the SMTP server accepts it, so a crash
+loses at most the status of the message in flight (which is then sent again, with the
+same Message-ID, once its lease expires), never a message.
+"""
+import smtplib
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import flask_mail
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from app.extensions import db
+from app.mail.claims import claim_batch, new_worker_id, record_attempt, release, renew_lease
+from app.mail.compose import build_message
+from app.mail.outbox import AttemptOutcome, OutboxMessage, OutboxStatus
+from app.meetings.models import utcnow
+
+#: SMTP failures that mean the server is unavailable: stop the batch. (Every
+#: smtplib.SMTPException is an OSError; other OSErrors are network failures.)
+_SERVER_DOWN = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError)
+#: A message that can never be sent as stored (e.g. a header with a line break).
+_UNSENDABLE = (flask_mail.BadHeaderError, ValueError, UnicodeError, AssertionError)
+
+
+@dataclass
+class Settings:
+    lease: timedelta
+    max_attempts: int
+    retry_base: float
+    retry_max: float
+    timeout: float
+    batch_size: int
+
+    @classmethod
+    def from_config(cls, config) -> "Settings":
+        return cls(lease=timedelta(seconds=float(config.get("MAIL_CLAIM_SECONDS", 300))),
+                   max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 10)),
+                   retry_base=float(config.get("MAIL_RETRY_BASE_SECONDS", 60)),
+                   retry_max=float(config.get("MAIL_RETRY_MAX_SECONDS", 7200)),
+                   timeout=float(config.get("MAIL_TIMEOUT_SECONDS", 30)),
+                   batch_size=int(config.get("MAIL_BATCH_SIZE", 50)))
+
+    def backoff(self, attempts: int) -> timedelta:
+        """Wait before attempt ``attempts + 1``: base, 2 x base, 4 x base ... up to the cap."""
+        return timedelta(seconds=min(self.retry_base * 2 ** max(attempts - 1, 0), self.retry_max))
+
+
+@dataclass
+class SendStats:
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    #: Messages claimed but handed back unsent (the worker was asked to stop).
+    released: int = 0
+    #: The SMTP server could not be reached or dropped the connection.
+    server_down: bool = False
+    #: Why nothing was sent at all (no MAIL_SERVER), with the number waiting.
+    not_sent_reason: str | None = None
+    waiting: int = 0
+
+
+def not_sending_reason(app) -> str | None:
+    if not app.config.get("MAIL_SERVER"):
+        return "MAIL_SERVER is not set"
+    if app.extensions["mail"].suppress:
+        return "MAIL_SUPPRESS_SEND is on (Flask-Mail's default when TESTING)"
+    return None
+
+
+def count_waiting() -> int:
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))))
+
+
+class _TimedConnection(flask_mail.Connection):
+    """Flask-Mail's connection with a socket timeout, so a hung server cannot hang the worker."""
+
+    def __init__(self, mail_state, timeout: float):
+        super().__init__(mail_state)
+        self.timeout = timeout
+
+    def configure_host(self):
+        state = self.mail
+        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = smtp_class(state.server, state.port, timeout=self.timeout)
+        host.set_debuglevel(int(state.debug))
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host
+
+
+def open_connection(timeout: float) -> _TimedConnection:
+    """Connect, EHLO, STARTTLS and log in: one SMTP connection for a whole batch."""
+    connection = _TimedConnection(current_app.extensions["mail"], timeout)
+    connection.__enter__()
+    return connection
+
+
+def close_connection(connection: _TimedConnection) -> None:
+    """QUIT; a server that already went away cannot mask the batch's outcome."""
+    with suppress(smtplib.SMTPException, OSError):
+        connection.__exit__(None, None, None)
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = "; ".join(f"{code} {_text(reply)}" for code, reply in error.recipients.values())
+        return f"recipient refused: {replies}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _text(reply) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _server_down(error: BaseException) -> bool:
+    if isinstance(error, _SERVER_DOWN):
+        return True
+    if isinstance(error, smtplib.SMTPException):  # a reply; 421: the server is closing (RFC 5321 4.2.2)
+        return getattr(error, "smtp_code", None) == 421
+    return isinstance(error, OSError)  # refused, reset, timed out
+
+
+@dataclass
+class _Pass:
+    """The state of one pass of the worker."""
+
+    settings: Settings
+    worker_id: str
+    clock: Callable[[], datetime]
+    stats: SendStats
+
+
+def send_pending(*, batch_size: int | None = None, now: datetime | None = None, worker_id: str | None = None,
+                 stop_event: threading.Event | None = None) -> SendStats:
+    """One pass: claim the due messages and send them through one SMTP connection.
+
+    Commits as it goes, in the current session: call it with nothing pending.
+    """
+    reason = not_sending_reason(current_app)
+    if reason:
+        return SendStats(not_sent_reason=reason, waiting=count_waiting())
+    settings = Settings.from_config(current_app.config)
+    run = _Pass(settings, worker_id or new_worker_id(), (lambda: now) if now else utcnow, SendStats())
+    ids = claim_batch(worker_id=run.worker_id, now=run.clock(), lease=settings.lease,
+                      batch_size=batch_size or settings.batch_size, max_attempts=settings.max_attempts)
+    run.stats.claimed = len(ids)
+    if ids:
+        _send_batch(run, ids, stop_event)
+    return run.stats
+
+
+def _load(ids: list[int]) -> list[tuple[int, int, flask_mail.Message | Exception]]:
+    """(id, attempts so far, message or the error building it), read before any commit."""
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id))
+    loaded = []
+    for row in rows:
+        try:
+            loaded.append((row.id, row.attempts, build_message(row)))
+        except _UNSENDABLE as error:
+            loaded.append((row.id, row.attempts, error))
+    db.session.commit()
+    return loaded
+
+
+def _send_batch(run: _Pass, ids: list[int], stop_event) -> None:
+    batch = deque(_load(ids))
+    try:
+        connection = open_connection(run.settings.timeout)
+    except OSError as error:  # refused, unreachable, or an SMTP error before MAIL
+        _server_unavailable(run, batch, error)
+        return
+    try:
+        _send_each(run, batch, connection, stop_event)
+    finally:
+        close_connection(connection)
+
+
+def _send_each(run: _Pass, batch: deque, connection, stop_event) -> None:
+    renewed = time.monotonic()
+    while batch:
+        if stop_event is not None and stop_event.is_set():
+            _release(run, batch)
+            return
+        if time.monotonic() - renewed > run.settings.lease.total_seconds() / 2:
+            batch, renewed = _renew(run, batch), time.monotonic()
+            continue
+        message_id, attempts, message = batch.popleft()
+        if isinstance(message, Exception):
+            _failure(run, message_id, attempts, message, permanent=True)
+            continue
+        try:
+            connection.send(message)
+        except _UNSENDABLE as error:
+            _failure(run, message_id, attempts, error, permanent=True)
+        except OSError as error:  # smtplib.SMTPException included
+            _failure(run, message_id, attempts, error)
+            if _server_down(error):
+                _server_unavailable(run, batch, error)
+                return
+        else:
+            _sent(run, message_id, attempts)
+
+
+def _sent(run: _Pass, message_id: int, attempts: int) -> None:
+    at = run.clock()
+    record_attempt(message_id, worker_id=run.worker_id, at=at, outcome=AttemptOutcome.SENT,
+                   status=OutboxStatus.SENT, sent_at=at, attempts=attempts + 1, claimed_by=None, last_error=None)
+    db.session.commit()
+    run.stats.sent += 1
+
+
+def _failure(run: _Pass, message_id: int, attempts: int, error: BaseException, *, permanent=False) -> None:
+    """Record a failed attempt: retry later with backoff, or give up after the maximum."""
+    at, attempts, text = run.clock(), attempts + 1, describe(error)
+    give_up = permanent or attempts >= run.settings.max_attempts
+    if give_up:
+        values = {"status": OutboxStatus.FAILED}
+        run.stats.failed += 1
+    else:
+        values = {"status": OutboxStatus.PENDING, "next_attempt_at": at + run.settings.backoff(attempts)}
+        run.stats.retrying += 1
+    record_attempt(message_id, worker_id=run.worker_id, at=at, error=text,
+                   outcome=AttemptOutcome.FAILED if give_up else AttemptOutcome.RETRY,
+                   attempts=attempts, last_error=text, claimed_by=None, **values)
+    db.session.commit()
+
+
+def _server_unavailable(run: _Pass, rest, error: BaseException) -> None:
+    """The server is down: every message of the batch not yet sent counts the attempt."""
+    run.stats.server_down = True
+    for message_id, attempts, _ in rest:
+        _failure(run, message_id, attempts, error)
+
+
+def _renew(run: _Pass, rest: deque) -> deque:
+    """Extend the lease on the rest of a slow batch; drop what another worker took over."""
+    until = run.clock() + run.settings.lease
+    held = renew_lease([item[0] for item in rest], worker_id=run.worker_id, until=until)
+    return deque(item for item in rest if item[0] in held)
+
+
+def _release(run: _Pass, rest) -> None:
+    release([item[0] for item in rest], worker_id=run.worker_id, now=run.clock())
+    run.stats.released += len(rest)
+
+
+def work(poll_interval: float = 1.0, *, stop_event: threading.Event | None = None, batch_size: int | None = None,
+         worker_id: str | None = None, report=None) -> None:
+    """Send passes until ``stop_event`` is set, waiting ``poll_interval`` seconds when idle.
+
+    ``report(stats)`` hears of every pass that claimed messages, and once why nothing
+    is sent (no MAIL_SERVER); without it the latter is logged.
+    """
+    stop_event = stop_event or threading.Event()
+    worker_id = worker_id or new_worker_id()
+    told_why = False
+    while not stop_event.is_set():
+        try:
+            stats = send_pending(batch_size=batch_size, worker_id=worker_id, stop_event=stop_event)
+        except OperationalError:
+            current_app.logger.exception("the outbox worker could not reach the database; retrying")
+            db.session.rollback()
+            stop_event.wait(poll_interval)
+            continue
+        if stats.not_sent_reason and not told_why:
+            (report or _log_not_sending)(stats)
+            told_why = True
+        elif stats.claimed and report is not None:
+            report(stats)
+        if not stats.claimed or stats.server_down:
+            stop_event.wait(poll_interval)
+
+
+def _log_not_sending(stats: SendStats) -> None:
+    current_app.logger.warning("Not sending email: %s; %d messages wait in the outbox.",
+                               stats.not_sent_reason, stats.waiting)
