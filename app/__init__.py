@@ -25,11 +25,13 @@ def create_app(config=None):
     from app.calendar.views import bp as calendar_bp
     from app.errors import register_error_handlers
     from app.meetings.views import bp as meetings_bp
+    from app.registration.views import bp as registration_bp
     from app.templating import register_template_helpers
 
     app.register_blueprint(meetings_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(registration_bp)
     csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -21,3 +21,14 @@ def register_commands(app: Flask):
 
         added = load_demo()
         click.echo(f"Loaded {added} demo meetings." if added else "The database has meetings; nothing loaded.")
+
+    @app.cli.group()
+    def registrations():
+        """Registrations."""
+
+    @registrations.command("purge-unconfirmed")
+    def purge_unconfirmed():
+        """Delete registrations whose address was not confirmed in time (run it daily)."""
+        from app.registration.services import purge_unconfirmed as purge
+
+        click.echo(f"Deleted {purge(datetime.now(timezone.utc))} unconfirmed registrations.")

@@ -2,3 +2,4 @@
 from app.documents.storage import StoredFile  # noqa: F401
 from app.meetings.models import Document, Meeting, ProgrammeSession  # noqa: F401
 from app.mail.outbox import OutboxAttempt, OutboxMessage  # noqa: F401
+from app.registration.models import Organisation, Registration  # noqa: F401

@@ -54,3 +54,33 @@ def make_document(meeting: Meeting, data: bytes = b"%PDF-1.4 test", *, title="Jo
     db.session.add(document)
     db.session.commit()
     return document
+
+
+def make_open_meeting(now=None, **fields) -> Meeting:
+    """A published meeting whose registration is open now."""
+    now = now or datetime.now(timezone.utc)
+    fields.setdefault("registration_opens_at", now - timedelta(days=1))
+    return make_meeting(**fields)
+
+
+def registration_data(**fields):
+    from app.registration.models import DelegateRole
+    from app.registration.services import RegistrationData
+
+    number = next(_counter)
+    values = dict(salutation="Ms", first_name="Amina", last_name=f"Delegate{number}",
+                  email=f"delegate{number}@mfa.example", position="Director", delegation="state:ET",
+                  role=DelegateRole.DELEGATE)
+    values.update(fields)
+    return RegistrationData(**values)
+
+
+def make_registration(meeting: Meeting, *, confirm=True, now=None, **fields):
+    """A registration through the real services: registered, and (by default) its address confirmed."""
+    from app.registration import services
+
+    now = now or datetime.now(timezone.utc)
+    registration = services.register_delegate(meeting, registration_data(**fields), now).registration
+    if confirm:
+        services.confirm_registration(registration, now)
+    return registration

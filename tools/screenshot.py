@@ -31,6 +31,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SHOTS = {
     "meeting-page.png": "/meetings/2nd-thematic-meeting-return-readmission-reintegration-addis-2016",
     "upcoming.png": "/",
+    "register.png": "/meetings/thematic-meeting-trafficking-nairobi/register",
 }
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.meetings.models import Meeting, country_name
-from app.meetings.services import PUBLIC_STATUSES, ArchiveFilters
+from app.meetings.services import PUBLIC_STATUSES, ArchiveFilters, apply_filters
 
 #: How far back a feed reaches: clients keep the past year's meetings.
 FEED_HISTORY = timedelta(days=365)
@@ -19,12 +19,7 @@ def feed_filters(filters: ArchiveFilters) -> ArchiveFilters:
 def list_feed_meetings(now: datetime, filters: ArchiveFilters = ArchiveFilters()) -> list[Meeting]:
     """Public meetings with dates that end after a year ago, soonest first."""
     query = select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.ends_at > now - FEED_HISTORY)
-    if filters.meeting_type:
-        query = query.where(Meeting.meeting_type == filters.meeting_type)
-    if filters.country:
-        query = query.where(Meeting.country == filters.country)
-    if filters.domain:
-        query = query.where(Meeting.domain == filters.domain)
+    query = apply_filters(query, feed_filters(filters))
     return list(db.session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))
 
 

@@ -128,7 +128,8 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _apply_filters(query, filters: ArchiveFilters):
+def apply_filters(query, filters: ArchiveFilters):
+    """``query`` (of meetings) narrowed by the filters that are set."""
     if filters.meeting_type:
         query = query.where(Meeting.meeting_type == filters.meeting_type)
     if filters.year:
@@ -147,7 +148,7 @@ def _apply_filters(query, filters: ArchiveFilters):
 
 def list_upcoming(now: datetime, filters: ArchiveFilters = ArchiveFilters()) -> list[Meeting]:
     """Public meetings that have not ended, soonest first; those without dates last."""
-    query = _apply_filters(_public(), filters).where(
+    query = apply_filters(_public(), filters).where(
         or_(Meeting.ends_at > now, Meeting.ends_at.is_(None))
     ).order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
     return list(db.session.scalars(query))
@@ -155,7 +156,7 @@ def list_upcoming(now: datetime, filters: ArchiveFilters = ArchiveFilters()) -> 
 
 def list_past(now: datetime, filters: ArchiveFilters, page: int, per_page: int = ARCHIVE_PAGE_SIZE):
     """One page of public meetings that have ended, newest first (a Flask-SQLAlchemy Pagination)."""
-    query = _apply_filters(_public(), filters).where(Meeting.ends_at <= now).order_by(
+    query = apply_filters(_public(), filters).where(Meeting.ends_at <= now).order_by(
         Meeting.starts_at.desc(), Meeting.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 

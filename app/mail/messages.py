@@ -1,0 +1,93 @@
+"""One function per email a delegate receives; each only queues it in the outbox.
+
+The caller's service commits the outbox row with the change that caused it.
+"""
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+
+from app.calendar.invites import personal_invite
+from app.mail.outbox import enqueue
+from app.meetings.formatting import format_dates, format_times
+from app.registration import allocation
+from app.registration.models import DelegateRole, Registration, RegistrationStatus
+from app.registration.tokens import make_confirm_token, make_manage_token
+from app.urls import absolute_url
+
+
+def invite_uid(registration: Registration) -> str:
+    """The UID of a delegate's personal invite: the same for every update and the cancellation."""
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    return f"registration-{registration.uid}@{host}"
+
+
+def manage_url(registration: Registration) -> str:
+    return absolute_url("registration.manage", slug=registration.meeting.slug,
+                        token=make_manage_token(registration))
+
+
+def _invite(registration: Registration, *, cancel=False) -> bytes:
+    meeting = registration.meeting
+    role = "OPT-PARTICIPANT" if registration.role is DelegateRole.OBSERVER else "REQ-PARTICIPANT"
+    # A delegate's own cancellation must outrank the last invite they received.
+    sequence = meeting.ical_sequence + 1 if cancel and not meeting.is_cancelled else None
+    return personal_invite(meeting, uid=invite_uid(registration), attendee_name=registration.full_name,
+                           attendee_email=registration.email, role=role, cancel=cancel, sequence=sequence)
+
+
+def _queue(registration: Registration, template: str, subject: str, *, invite=None, method=None, **context):
+    meeting = registration.meeting
+    context.update(registration=registration, meeting=meeting, manage_url=manage_url(registration),
+                   meeting_url=absolute_url("meetings.meeting", slug=meeting.slug),
+                   dates=format_dates(meeting), times=format_times(meeting),
+                   secretariat=current_app.config["SECRETARIAT_NAME"], invite=invite is not None)
+    return enqueue(
+        to_email=registration.email, to_name=registration.full_name,
+        subject=" ".join(f"{subject}: {meeting.title}".split()),
+        text=render_template(f"mail/{template}.txt", **context),
+        html=render_template(f"mail/{template}.html", **context),
+        calendar=invite.decode() if invite else None, calendar_method=method)
+
+
+def confirm_address(registration: Registration):
+    url = absolute_url("registration.confirm", slug=registration.meeting.slug,
+                       token=make_confirm_token(registration))
+    return _queue(registration, "confirm_address", "Please confirm your registration", confirm_url=url)
+
+
+def registration_exists(registration: Registration):
+    return _queue(registration, "registration_exists", "Your registration")
+
+
+def status_changed(registration: Registration):
+    """The email for the state a registration has just reached."""
+    status = registration.status
+    if status is RegistrationStatus.CONFIRMED:
+        return _queue(registration, "confirmed", "Registration confirmed",
+                      invite=_invite(registration), method="REQUEST")
+    if status is RegistrationStatus.WAITLISTED:
+        return _queue(registration, "waitlisted", "You are on the waiting list",
+                      position=allocation.waitlist_position(registration))
+    if status is RegistrationStatus.AWAITING_APPROVAL:
+        return _queue(registration, "awaiting_approval", "Registration received")
+    raise ValueError(f"no email for a registration that is {status.value}")
+
+
+def registration_cancelled(registration: Registration, *, had_seat: bool):
+    invite = _invite(registration, cancel=True) if had_seat else None
+    return _queue(registration, "cancelled", "Registration cancelled",
+                  invite=invite, method="CANCEL" if invite else None)
+
+
+def meeting_changed(registration: Registration, changes: list[str]):
+    """Confirmed delegates get the updated invite; others a plain notice."""
+    confirmed = registration.status is RegistrationStatus.CONFIRMED
+    return _queue(registration, "meeting_changed", "Meeting updated", changes=changes,
+                  invite=_invite(registration) if confirmed else None, method="REQUEST" if confirmed else None)
+
+
+def meeting_cancelled(registration: Registration):
+    confirmed = registration.status is RegistrationStatus.CONFIRMED
+    return _queue(registration, "meeting_cancelled", "Meeting cancelled",
+                  invite=_invite(registration, cancel=True) if confirmed else None,
+                  method="CANCEL" if confirmed else None)

@@ -1,0 +1,87 @@
+"""Seat allocation under a lock on the meeting row: never more seats than the capacity,
+never more than the quota per delegation, whatever runs at the same time."""
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from app.meetings.models import Meeting, utcnow
+from app.registration.models import Registration, RegistrationStatus
+
+
+def lock_meeting(meeting_id: int) -> Meeting:
+    """Take the meeting's row lock for the rest of the transaction and return it freshly read.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row locks: a no-op UPDATE as the
+    transaction's first write takes the database's write lock, which serialises the same way.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Meeting).where(Meeting.id == meeting_id)
+                           .values(seats_taken=Meeting.seats_taken, updated_at=Meeting.updated_at)
+                           .execution_options(synchronize_session=False))
+    query = select(Meeting).where(Meeting.id == meeting_id).with_for_update()
+    return db.session.execute(query.execution_options(populate_existing=True)).scalar_one()
+
+
+def count_confirmed(meeting: Meeting, delegation: str, excluding: Registration | None = None) -> int:
+    query = select(func.count(Registration.id)).where(
+        Registration.meeting_id == meeting.id, Registration.delegation == delegation,
+        Registration.status == RegistrationStatus.CONFIRMED)
+    if excluding is not None and excluding.id is not None:
+        query = query.where(Registration.id != excluding.id)
+    return db.session.scalar(query)
+
+
+def has_free_seat(meeting: Meeting) -> bool:
+    return meeting.capacity is None or meeting.seats_taken < meeting.capacity
+
+
+def under_quota(meeting: Meeting, delegation: str, excluding: Registration | None = None) -> bool:
+    return meeting.delegation_quota is None or count_confirmed(meeting, delegation, excluding) < meeting.delegation_quota
+
+
+def take_seat(meeting: Meeting, registration: Registration):
+    registration.status = RegistrationStatus.CONFIRMED
+    meeting.seats_taken += 1
+
+
+def release_seat(meeting: Meeting, registration: Registration):
+    if registration.status is RegistrationStatus.CONFIRMED:
+        meeting.seats_taken -= 1
+
+
+def place(meeting: Meeting, registration: Registration, *, approved=False):
+    """Give a registration whose address is confirmed its place: a seat, the waiting list, or approval."""
+    if registration.queued_at is None:
+        registration.queued_at = utcnow()
+    if meeting.requires_approval and not approved:
+        registration.status = RegistrationStatus.AWAITING_APPROVAL
+    elif has_free_seat(meeting) and under_quota(meeting, registration.delegation):
+        take_seat(meeting, registration)
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+
+
+def promote_waitlisted(meeting: Meeting) -> list[Registration]:
+    """Fill free seats from the waiting list, in order, skipping delegations at their quota."""
+    promoted = []
+    waiting = db.session.scalars(select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.WAITLISTED,
+    ).order_by(Registration.queued_at, Registration.id)).all()
+    for candidate in waiting:
+        if not has_free_seat(meeting):
+            break
+        if under_quota(meeting, candidate.delegation):
+            take_seat(meeting, candidate)
+            db.session.flush()
+            promoted.append(candidate)
+    return promoted
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status is not RegistrationStatus.WAITLISTED:
+        return None
+    ahead = select(func.count(Registration.id)).where(
+        Registration.meeting_id == registration.meeting_id,
+        Registration.status == RegistrationStatus.WAITLISTED,
+        (Registration.queued_at < registration.queued_at)
+        | ((Registration.queued_at == registration.queued_at) & (Registration.id < registration.id)))
+    return db.session.scalar(ahead) + 1

@@ -1,0 +1,161 @@
+"""Registration forms: they check the shape of what a delegate types; the services check the rules."""
+import re
+from datetime import date
+
+import pycountry
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.extensions import db
+from app.meetings.formatting import format_day
+from app.registration.models import DelegateRole, Organisation
+from app.registration.services import RegistrationData
+
+SALUTATIONS = ["Mr", "Ms", "Mx", "Dr", "Prof.", "H.E."]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def single_line(form, field):
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError("Use a single line without control characters.")
+
+
+def _countries() -> list[tuple[str, str]]:
+    """(ISO code, name) of every country, by name."""
+    return sorted(((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
+                  key=lambda pair: pair[1])
+
+
+def _choices(pairs, optgroup=None) -> list[SelectChoice]:
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+def delegation_choices() -> list[SelectChoice]:
+    organisations = db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name))
+    return (_choices([("", "Choose…")])
+            + _choices([(f"state:{code}", name) for code, name in _countries()], "Member states and other countries")
+            + _choices([(f"org:{o.id}", o.display_name) for o in organisations], "International organisations"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DelegateDetailsForm(FlaskForm):
+    """The details a delegate gives and may later edit."""
+
+    salutation = SelectField("Salutation", choices=_choices([("", "Choose…")] + [(s, s) for s in SALUTATIONS]),
+                             validators=[DataRequired(message="Choose a salutation.")])
+    first_name = StringField("First name", validators=[DataRequired(), Length(max=100), single_line])
+    last_name = StringField("Last name", validators=[DataRequired(), Length(max=100), single_line])
+    phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40), Regexp(
+        r"^\+?[0-9 ().\-/]{6,40}$", message="Enter a phone number with digits, spaces and an optional leading +.")])
+    delegation = SelectField("Delegation", validators=[DataRequired(message="Choose your delegation.")],
+                             description="The member state or organisation you represent.")
+    position = StringField("Position / title", validators=[DataRequired(), Length(max=200), single_line])
+    function = StringField("Function / department (optional)", validators=[Optional(), Length(max=200), single_line])
+    role = SelectField("Role in the delegation",
+                       choices=_choices([("", "Choose…")] + [(r.value, r.label) for r in DelegateRole]),
+                       validators=[DataRequired(message="Choose your role.")])
+    days = MultiCheckboxField("Days you will attend")
+    dietary_needs = TextAreaField("Dietary needs (optional)", validators=[Optional(), Length(max=1000)])
+    accessibility_needs = TextAreaField("Accessibility needs (optional)", validators=[Optional(), Length(max=1000)])
+    needs_visa_letter = BooleanField("I need a visa invitation letter")
+    nationality = SelectField("Nationality", validators=[Optional()])
+    passport_number = StringField("Passport number", validators=[Optional(), Length(max=30), Regexp(
+        r"^[A-Za-z0-9]{5,30}$", message="Enter the passport number as printed: letters and digits only.")])
+    date_of_birth = DateField("Date of birth", validators=[Optional()])
+    passport_expiry = DateField("Passport expiry date", validators=[Optional()])
+    list_consent = BooleanField("Show my name, title and function in the published List of Participants")
+
+    def __init__(self, meeting, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.delegation.choices = delegation_choices()
+        self.nationality.choices = _choices([("", "Choose…"), *_countries()])
+        self.days.choices = _choices((d.isoformat(), f"{format_day(d)} ({d:%A})") for d in meeting.days)
+        if len(meeting.days) <= 1:
+            del self.days
+        elif not self.is_submitted() and not self.days.data:
+            self.days.data = [day.isoformat() for day in meeting.days]
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.days is not None and not self.days.data and not self.days.errors:
+            self.days.errors.append("Choose at least one day you will attend.")
+            valid = False
+        if self.needs_visa_letter.data:
+            for field in (self.nationality, self.passport_number, self.date_of_birth, self.passport_expiry):
+                if not field.data and not field.errors:
+                    field.errors.append("Needed for the visa invitation letter.")
+                    valid = False
+            today = date.today()
+            if self.date_of_birth.data and not (date(1900, 1, 1) < self.date_of_birth.data < today):
+                self.date_of_birth.errors.append("Enter a date of birth in the past.")
+                valid = False
+            end = self.meeting.end_date or today
+            if self.passport_expiry.data and self.passport_expiry.data <= end:
+                self.passport_expiry.errors.append("The passport must be valid after the meeting ends.")
+                valid = False
+        return valid
+
+    def to_data(self, email: str, invitation_code: str = "") -> RegistrationData:
+        visa = self.needs_visa_letter.data
+        return RegistrationData(
+            salutation=self.salutation.data, first_name=self.first_name.data.strip(),
+            last_name=self.last_name.data.strip(), email=email, phone=(self.phone.data or "").strip(),
+            delegation=self.delegation.data, position=self.position.data.strip(),
+            function=(self.function.data or "").strip(), role=DelegateRole(self.role.data),
+            days=list(self.days.data or []) if self.days is not None else [],
+            dietary_needs=(self.dietary_needs.data or "").strip(),
+            accessibility_needs=(self.accessibility_needs.data or "").strip(),
+            needs_visa_letter=bool(visa), nationality=self.nationality.data or None if visa else None,
+            passport_number=(self.passport_number.data or "").upper() or None if visa else None,
+            date_of_birth=self.date_of_birth.data if visa else None,
+            passport_expiry=self.passport_expiry.data if visa else None,
+            list_consent=bool(self.list_consent.data), invitation_code=invitation_code)
+
+    def show_errors(self, errors: dict[str, str]) -> list[str]:
+        """Put a service's errors beside their fields; return those that belong to no field."""
+        general = []
+        for name, message in errors.items():
+            field = getattr(self, name, None) if name else None
+            if field is None:
+                general.append(message)
+            else:
+                field.errors = [*field.errors, message]
+        return general
+
+
+def details_of(registration) -> dict:
+    """A registration's details as the form's initial data."""
+    names = ("salutation", "first_name", "last_name", "phone", "delegation", "position", "function", "days",
+             "dietary_needs", "accessibility_needs", "needs_visa_letter", "nationality", "passport_number",
+             "date_of_birth", "passport_expiry", "list_consent")
+    data = {name: getattr(registration, name) for name in names}
+    data["role"] = registration.role.value
+    return data
+
+
+class RegistrationForm(DelegateDetailsForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254), Email(
+        message="Enter a valid email address, such as name@ministry.gov.", check_deliverability=False)])
+    invitation_code = StringField("Invitation code", validators=[Optional(), Length(max=64), single_line])
+
+    def __init__(self, meeting, *args, **kwargs):
+        super().__init__(meeting, *args, **kwargs)
+        if not meeting.invitation_code:
+            del self.invitation_code
+
+    def registration_data(self) -> RegistrationData:
+        code = (self.invitation_code.data or "") if self.invitation_code is not None else ""
+        return self.to_data(self.email.data.strip(), code)
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST with a CSRF token."""

@@ -1,0 +1,125 @@
+"""Delegates' registrations and the organisations that send delegations."""
+import enum
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.meetings.models import Meeting, UTCDateTime, _enum, country_name, utcnow
+
+
+class RegistrationStatus(enum.Enum):
+    UNCONFIRMED = "unconfirmed"  # email address not confirmed yet: holds no seat
+    CONFIRMED = "confirmed"  # holds a seat
+    WAITLISTED = "waitlisted"
+    AWAITING_APPROVAL = "awaiting-approval"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self):
+        return {
+            RegistrationStatus.UNCONFIRMED: "Waiting for you to confirm your email address",
+            RegistrationStatus.CONFIRMED: "Confirmed",
+            RegistrationStatus.WAITLISTED: "On the waiting list",
+            RegistrationStatus.AWAITING_APPROVAL: "Awaiting the organisers' approval",
+            RegistrationStatus.CANCELLED: "Cancelled",
+        }[self]
+
+
+class DelegateRole(enum.Enum):
+    HEAD = "head-of-delegation"
+    DELEGATE = "delegate"
+    EXPERT = "expert"
+    OBSERVER = "observer"
+    SPEAKER = "speaker"
+
+    @property
+    def label(self):
+        return self.value.replace("-", " ").capitalize()
+
+
+class Organisation(db.Model):
+    """An international organisation that may send a delegation; the organisers keep the list."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    acronym: Mapped[str] = mapped_column(String(30), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def display_name(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+def new_uid() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Registration(db.Model):
+    __table_args__ = (
+        # One live registration per address and meeting; a cancelled one does not block a new one.
+        Index("uq_registration_meeting_email_live", "meeting_id", "email", unique=True,
+              sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
+        Index("ix_registration_meeting_status", "meeting_id", "status"),
+        Index("ix_registration_meeting_delegation", "meeting_id", "delegation"),
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint("(country IS NULL) != (organisation_id IS NULL)", name="one_delegation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    #: Unguessable public identifier: signed into every link and used as the invite's UID.
+    uid: Mapped[str] = mapped_column(String(40), unique=True, default=new_uid)
+    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus),
+                                                       default=RegistrationStatus.UNCONFIRMED)
+    salutation: Mapped[str] = mapped_column(String(20))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    #: Stored lower-case, so the same address cannot register twice.
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    #: ISO 3166-1 alpha-2 code of the member state represented, or NULL for an organisation.
+    country: Mapped[str | None] = mapped_column(String(2))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    #: "state:ET" or "org:<id>": the key quotas count by.
+    delegation: Mapped[str] = mapped_column(String(40))
+    position: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[DelegateRole] = mapped_column(_enum(DelegateRole))
+    #: ISO dates (in the meeting's zone) the delegate will attend.
+    days: Mapped[list[str]] = mapped_column(JSON, default=list)
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+    needs_visa_letter: Mapped[bool] = mapped_column(default=False)
+    # Passport details: asked only for a visa letter; to be removed after the meeting.
+    nationality: Mapped[str | None] = mapped_column(String(2))
+    passport_number: Mapped[str | None] = mapped_column(String(30))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    passport_expiry: Mapped[date | None] = mapped_column(Date)
+    #: Agreed to appear in the published List of Participants (off unless ticked).
+    list_consent: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the registration entered seat allocation; orders the waiting list.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def delegation_name(self):
+        if self.organisation is not None:
+            return self.organisation.display_name
+        return country_name(self.country)
+
+    @property
+    def is_active(self):
+        return self.status is not RegistrationStatus.CANCELLED

@@ -1,0 +1,265 @@
+"""The rules of registering for a meeting; each service commits its state change together
+with the emails it causes (the outbox), so a committed change always has its emails."""
+import hmac
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import pycountry
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.mail import messages
+from app.meetings.formatting import format_day
+from app.meetings.models import Meeting
+from app.meetings.services import RegistrationState, get_registration_state
+from app.registration import allocation
+from app.registration.exceptions import RegistrationRefused
+from app.registration.models import DelegateRole, Organisation, Registration, RegistrationStatus
+
+#: How long a confirmation link (and an unconfirmed registration) lives.
+CONFIRMATION_HOURS = 48
+
+
+@dataclass
+class RegistrationData:
+    """What a delegate tells us, already checked for shape by the form."""
+
+    salutation: str
+    first_name: str
+    last_name: str
+    email: str
+    position: str
+    delegation: str  # "state:ET" or "org:<id>"
+    role: DelegateRole
+    #: ISO dates of the days attended; empty means every day.
+    days: list[str] = field(default_factory=list)
+    phone: str = ""
+    function: str = ""
+    dietary_needs: str = ""
+    accessibility_needs: str = ""
+    needs_visa_letter: bool = False
+    nationality: str | None = None
+    passport_number: str | None = None
+    date_of_birth: date | None = None
+    passport_expiry: date | None = None
+    list_consent: bool = False
+    invitation_code: str = ""
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    #: False when the address already had a registration: its manage link was emailed again.
+    created: bool
+
+
+def parse_delegation(key: str) -> tuple[str | None, int | None]:
+    """(country code, organisation id) of a delegation key; raises ValueError if it names nothing."""
+    kind, _, value = (key or "").partition(":")
+    if kind == "state" and pycountry.countries.get(alpha_2=value.upper()) is not None and len(value) == 2:
+        return value.upper(), None
+    if kind == "org" and value.isdigit():
+        organisation = db.session.get(Organisation, int(value))
+        if organisation is not None and organisation.active:
+            return None, organisation.id
+    raise ValueError(key)
+
+
+def delegation_key(country: str | None, organisation_id: int | None) -> str:
+    return f"state:{country}" if country else f"org:{organisation_id}"
+
+
+def registration_closed_reason(meeting: Meeting, now: datetime) -> str | None:
+    state = get_registration_state(meeting, now)
+    if state is RegistrationState.NONE:
+        return "This meeting does not take registrations online."
+    if state is RegistrationState.NOT_YET_OPEN:
+        opens = meeting.local(meeting.registration_opens_at)
+        return f"Registration opens on {format_day(opens.date())} at {opens:%H:%M} {opens.tzname()}."
+    if state is RegistrationState.CLOSED:
+        if meeting.is_cancelled:
+            return "This meeting has been cancelled."
+        return "Registration for this meeting is closed."
+    return None
+
+
+def _quota_error(meeting: Meeting) -> str:
+    return (f"This delegation already has {meeting.delegation_quota} confirmed delegates, "
+            f"the most this meeting allows per delegation.")
+
+
+def _check_details(meeting: Meeting, data: RegistrationData) -> dict[str, str]:
+    errors = {}
+    try:
+        parse_delegation(data.delegation)
+    except ValueError:
+        errors["delegation"] = "Choose a member state or an organisation from the list."
+    valid_days = {day.isoformat() for day in meeting.days}
+    if set(data.days) - valid_days:
+        errors["days"] = "Choose days on which the meeting takes place."
+    return errors
+
+
+def check_rules(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[str, str]:
+    """Every rule a new registration breaks for this meeting, by field."""
+    errors = _check_details(meeting, data)
+    window = registration_closed_reason(meeting, now)
+    if window:
+        errors[""] = window
+    code = data.invitation_code.strip()
+    if meeting.invitation_code and not hmac.compare_digest(code.encode(), meeting.invitation_code.encode()):
+        errors["invitation_code"] = ("This meeting is by invitation: enter the code from your invitation."
+                                     if not code else "This invitation code is not valid.")
+    if "delegation" not in errors and not allocation.under_quota(meeting, data.delegation):
+        errors["delegation"] = _quota_error(meeting)
+    return errors
+
+
+def _apply(registration: Registration, data: RegistrationData):
+    country, organisation_id = parse_delegation(data.delegation)
+    registration.country, registration.organisation_id = country, organisation_id
+    registration.delegation = delegation_key(country, organisation_id)
+    for name in ("salutation", "first_name", "last_name", "phone", "position", "function", "role",
+                 "dietary_needs", "accessibility_needs", "list_consent"):
+        setattr(registration, name, getattr(data, name))
+    registration.days = sorted(data.days) or [day.isoformat() for day in registration.meeting.days]
+    registration.needs_visa_letter = data.needs_visa_letter
+    visa = data.needs_visa_letter
+    registration.nationality = data.nationality if visa else None
+    registration.passport_number = data.passport_number if visa else None
+    registration.date_of_birth = data.date_of_birth if visa else None
+    registration.passport_expiry = data.passport_expiry if visa else None
+
+
+def get_live_registration(meeting: Meeting, email: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.email == email.lower(),
+        Registration.status != RegistrationStatus.CANCELLED))
+
+
+def get_registration(meeting: Meeting, uid: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(Registration.meeting_id == meeting.id,
+                                                        Registration.uid == uid))
+
+
+def _remind_existing(existing: Registration, now: datetime) -> RegistrationResult:
+    if existing.status is RegistrationStatus.UNCONFIRMED:
+        messages.confirm_address(existing)
+    else:
+        messages.registration_exists(existing)
+    db.session.commit()
+    return RegistrationResult(existing, created=False)
+
+
+def register_delegate(meeting: Meeting, data: RegistrationData, now: datetime) -> RegistrationResult:
+    """Record a registration awaiting email confirmation, or re-send the links of an existing one."""
+    email = data.email.strip().lower()
+    existing = get_live_registration(meeting, email)
+    if existing is not None and _expired(existing, now):
+        db.session.delete(existing)
+        db.session.flush()
+        existing = None
+    if existing is not None:
+        return _remind_existing(existing, now)
+    errors = check_rules(meeting, data, now)
+    if errors:
+        raise RegistrationRefused(errors)
+    registration = Registration(meeting=meeting, email=email, created_at=now)
+    _apply(registration, data)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same address registered in a request running at the same time
+        db.session.rollback()
+        return _remind_existing(get_live_registration(meeting, email), now)
+    messages.confirm_address(registration)
+    db.session.commit()
+    return RegistrationResult(registration, created=True)
+
+
+def _expired(registration: Registration, now: datetime) -> bool:
+    return (registration.status is RegistrationStatus.UNCONFIRMED
+            and registration.created_at < now - timedelta(hours=CONFIRMATION_HOURS))
+
+
+def confirm_registration(registration: Registration, now: datetime) -> Registration:
+    """The delegate confirmed their address: give them a seat, a place on the waiting list,
+    or a place in the organisers' approval queue."""
+    meeting = allocation.lock_meeting(registration.meeting_id)
+    db.session.refresh(registration)
+    if registration.status is not RegistrationStatus.UNCONFIRMED:
+        db.session.rollback()
+        return registration  # a second click on the link changes nothing
+    registration.email_confirmed_at = now
+    allocation.place(meeting, registration)
+    db.session.flush()
+    messages.status_changed(registration)
+    db.session.commit()
+    return registration
+
+
+def approve_registration(registration: Registration, now: datetime) -> Registration:
+    """An organiser approves: the delegate gets a seat if there is one, else the waiting list."""
+    meeting = allocation.lock_meeting(registration.meeting_id)
+    db.session.refresh(registration)
+    if registration.status is not RegistrationStatus.AWAITING_APPROVAL:
+        raise RegistrationRefused({"": "Only a registration awaiting approval can be approved."})
+    allocation.place(meeting, registration, approved=True)
+    db.session.flush()
+    messages.status_changed(registration)
+    db.session.commit()
+    return registration
+
+
+def cancel_registration(registration: Registration, now: datetime) -> list[Registration]:
+    """Cancel, free the seat, and promote from the waiting list; returns who was promoted."""
+    meeting = allocation.lock_meeting(registration.meeting_id)
+    db.session.refresh(registration)
+    if registration.status is RegistrationStatus.CANCELLED:
+        db.session.rollback()
+        return []
+    had_seat = registration.status is RegistrationStatus.CONFIRMED
+    allocation.release_seat(meeting, registration)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    promoted = allocation.promote_waitlisted(meeting)
+    db.session.flush()
+    messages.registration_cancelled(registration, had_seat=had_seat)
+    for delegate in promoted:
+        messages.status_changed(delegate)
+    db.session.commit()
+    return promoted
+
+
+def update_registration(registration: Registration, data: RegistrationData, now: datetime) -> Registration:
+    """The delegate edits their details; a change of delegation must fit that delegation's quota."""
+    meeting = allocation.lock_meeting(registration.meeting_id)
+    db.session.refresh(registration)
+    if registration.status is RegistrationStatus.CANCELLED:
+        db.session.rollback()
+        raise RegistrationRefused({"": "This registration has been cancelled."})
+    errors = _check_details(meeting, data)
+    moves = data.delegation != registration.delegation
+    if (registration.status is RegistrationStatus.CONFIRMED and moves and "delegation" not in errors
+            and not allocation.under_quota(meeting, data.delegation)):
+        errors["delegation"] = _quota_error(meeting)
+    if errors:
+        db.session.rollback()
+        raise RegistrationRefused(errors)
+    _apply(registration, data)
+    promoted = allocation.promote_waitlisted(meeting)
+    db.session.flush()
+    for delegate in promoted:
+        messages.status_changed(delegate)
+    db.session.commit()
+    return registration
+
+
+def purge_unconfirmed(now: datetime) -> int:
+    """Delete registrations whose address was never confirmed within the link's lifetime."""
+    result = db.session.execute(delete(Registration).where(
+        Registration.status == RegistrationStatus.UNCONFIRMED,
+        Registration.created_at < now - timedelta(hours=CONFIRMATION_HOURS)))
+    db.session.commit()
+    return result.rowcount

@@ -1,0 +1,54 @@
+"""Signed tokens in the links sent to delegates: unguessable, tamper-proof, bound to one meeting."""
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from flask import current_app
+
+CONFIRM_SALT = "registration-confirm-email"
+MANAGE_SALT = "registration-manage"
+
+
+class TokenError(Exception):
+    """A link that cannot be honoured; ``reason`` is expired, invalid or other-meeting."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _payload(registration):
+    return {"m": registration.meeting_id, "r": registration.uid}
+
+
+def make_confirm_token(registration) -> str:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT).dumps(_payload(registration))
+
+
+def make_manage_token(registration) -> str:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=MANAGE_SALT).dumps(_payload(registration))
+
+
+def _check(payload, meeting) -> str:
+    if not isinstance(payload, dict) or not isinstance(payload.get("r"), str):
+        raise TokenError("invalid")
+    if payload.get("m") != meeting.id:
+        raise TokenError("other-meeting")
+    return payload["r"]
+
+
+def read_confirm_token(token: str, meeting, max_age_seconds: int) -> str:
+    """The registration uid in a confirmation token for ``meeting``."""
+    serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT)
+    try:
+        payload = serializer.loads(token, max_age=max_age_seconds)
+    except SignatureExpired:
+        raise TokenError("expired") from None
+    except BadSignature:
+        raise TokenError("invalid") from None
+    return _check(payload, meeting)
+
+
+def read_manage_token(token: str, meeting) -> str:
+    try:
+        payload = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=MANAGE_SALT).loads(token)
+    except BadSignature:
+        raise TokenError("invalid") from None
+    return _check(payload, meeting)

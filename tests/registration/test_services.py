@@ -1,0 +1,230 @@
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.meetings.models import Meeting
+from app.registration import services
+from app.registration.exceptions import RegistrationRefused
+from app.registration.models import Organisation, Registration, RegistrationStatus as S
+from tests.factories import make_meeting, make_open_meeting, make_registration, registration_data
+from tests.outbox import queued
+
+
+def count_registrations():
+    return db.session.scalar(select(func.count(Registration.id)))
+
+
+def test_registering_holds_no_seat_and_asks_to_confirm_the_address(app, now):
+    meeting = make_open_meeting(capacity=5)
+    result = services.register_delegate(meeting, registration_data(email="Amina.Tesfaye@MFA.example"), now)
+    assert result.created
+    registration = result.registration
+    assert registration.status is S.UNCONFIRMED
+    assert registration.email == "amina.tesfaye@mfa.example"
+    assert db.session.get(Meeting, meeting.id).seats_taken == 0
+    [message] = queued()
+    assert message.to == "amina.tesfaye@mfa.example"
+    assert "confirm" in message.subject.lower()
+    assert f"/meetings/{meeting.slug}/confirm/" in message.text
+    assert message.calendar_method is None
+
+
+def test_confirming_gives_a_seat_and_sends_the_invite(app, now):
+    meeting = make_open_meeting(capacity=5)
+    registration = make_registration(meeting)
+    assert registration.status is S.CONFIRMED
+    assert db.session.get(Meeting, meeting.id).seats_taken == 1
+    confirmed = queued()[-1]
+    assert "confirmed" in confirmed.subject.lower()
+    assert confirmed.calendar_method == "REQUEST"
+    assert f"registration-{registration.uid}@" in confirmed.calendar
+
+
+def test_confirming_twice_changes_nothing(app, now):
+    meeting = make_open_meeting(capacity=5)
+    registration = make_registration(meeting)
+    before = len(queued())
+    services.confirm_registration(registration, now)
+    assert len(queued()) == before
+    assert db.session.get(Meeting, meeting.id).seats_taken == 1
+
+
+def test_a_full_meeting_puts_delegates_on_the_waiting_list_in_order(app, now):
+    meeting = make_open_meeting(capacity=1, delegation_quota=None)
+    make_registration(meeting)
+    second = make_registration(meeting)
+    third = make_registration(meeting)
+    assert (second.status, third.status) == (S.WAITLISTED, S.WAITLISTED)
+    assert services.allocation.waitlist_position(second) == 1
+    assert services.allocation.waitlist_position(third) == 2
+    message = queued(second.email)[-1]
+    assert "waiting list" in message.subject.lower() and "number 1" in message.text
+    assert message.calendar_method is None
+
+
+def test_approval_required_waits_for_the_organisers(app, now):
+    meeting = make_open_meeting(capacity=1, requires_approval=True)
+    registration = make_registration(meeting)
+    assert registration.status is S.AWAITING_APPROVAL
+    assert "approval" in queued(registration.email)[-1].text
+    services.approve_registration(registration, now)
+    assert registration.status is S.CONFIRMED
+    assert queued(registration.email)[-1].calendar_method == "REQUEST"
+    other = make_registration(meeting)
+    services.approve_registration(other, now)
+    assert other.status is S.WAITLISTED
+
+
+def test_cancelling_frees_the_seat_and_promotes_the_first_waitlisted(app, now):
+    meeting = make_open_meeting(capacity=1, delegation_quota=None)
+    first = make_registration(meeting)
+    waiting = make_registration(meeting)
+    promoted = services.cancel_registration(first, now)
+    assert promoted == [waiting]
+    assert (first.status, waiting.status) == (S.CANCELLED, S.CONFIRMED)
+    assert db.session.get(Meeting, meeting.id).seats_taken == 1
+    cancellation = queued(first.email)[-1]
+    assert cancellation.calendar_method == "CANCEL"
+    assert f"registration-{first.uid}@" in cancellation.calendar
+    assert queued(waiting.email)[-1].calendar_method == "REQUEST"
+
+
+def test_cancelling_a_waitlisted_registration_sends_no_calendar_cancellation(app, now):
+    meeting = make_open_meeting(capacity=0)
+    registration = make_registration(meeting)
+    services.cancel_registration(registration, now)
+    assert registration.status is S.CANCELLED
+    assert queued(registration.email)[-1].calendar_method is None
+
+
+def test_registering_twice_creates_no_second_registration_and_resends_the_link(app, now):
+    meeting = make_open_meeting()
+    first = make_registration(meeting, email="twice@mfa.example")
+    result = services.register_delegate(meeting, registration_data(email="TWICE@mfa.example"), now)
+    assert not result.created and result.registration == first
+    assert count_registrations() == 1
+    reminder = queued("twice@mfa.example")[-1]
+    assert "already registered" in reminder.text
+    assert f"/meetings/{meeting.slug}/registration/" in reminder.text
+
+
+def test_a_cancelled_registration_does_not_block_registering_again(app, now):
+    meeting = make_open_meeting()
+    first = make_registration(meeting, email="again@mfa.example")
+    services.cancel_registration(first, now)
+    result = services.register_delegate(meeting, registration_data(email="again@mfa.example"), now)
+    assert result.created and result.registration != first
+
+
+def test_the_window_and_the_code_are_enforced_with_reasons(app, now):
+    not_open = make_meeting(registration_opens_at=now + timedelta(days=2))
+    closed = make_meeting(registration_opens_at=now - timedelta(days=9), registration_closes_at=now - timedelta(days=1))
+    invitation = make_open_meeting(invitation_code="KP-2027")
+    with pytest.raises(RegistrationRefused) as refused:
+        services.register_delegate(not_open, registration_data(), now)
+    assert "opens on" in refused.value.errors[""]
+    with pytest.raises(RegistrationRefused) as refused:
+        services.register_delegate(closed, registration_data(), now)
+    assert "closed" in refused.value.errors[""]
+    with pytest.raises(RegistrationRefused) as refused:
+        services.register_delegate(invitation, registration_data(invitation_code="wrong"), now)
+    assert "not valid" in refused.value.errors["invitation_code"]
+    assert services.register_delegate(invitation, registration_data(invitation_code="KP-2027"), now).created
+    assert count_registrations() == 1
+    assert len(queued()) == 1
+
+
+def test_the_delegation_quota_is_counted_apart_from_the_capacity(app, now):
+    meeting = make_open_meeting(capacity=10, delegation_quota=2)
+    make_registration(meeting, delegation="state:IT")
+    make_registration(meeting, delegation="state:IT")
+    with pytest.raises(RegistrationRefused) as refused:
+        services.register_delegate(meeting, registration_data(delegation="state:IT"), now)
+    assert "already has 2 confirmed delegates" in refused.value.errors["delegation"]
+    assert make_registration(meeting, delegation="state:DE").status is S.CONFIRMED
+
+
+def test_quota_reached_between_registering_and_confirming_means_the_waiting_list(app, now):
+    meeting = make_open_meeting(capacity=10, delegation_quota=1)
+    late = make_registration(meeting, delegation="state:SD", confirm=False)
+    early = make_registration(meeting, delegation="state:SD")
+    services.confirm_registration(late, now)
+    assert (early.status, late.status) == (S.CONFIRMED, S.WAITLISTED)
+    services.cancel_registration(early, now)
+    assert late.status is S.CONFIRMED
+
+
+def test_promotion_skips_delegations_at_their_quota(app, now):
+    meeting = make_open_meeting(capacity=2, delegation_quota=1)
+    blocked = make_registration(meeting, delegation="state:ER", confirm=False)
+    kept = make_registration(meeting, delegation="state:ER")
+    leaving = make_registration(meeting, delegation="state:KE")
+    services.confirm_registration(blocked, now)  # full, and Eritrea at its quota: waiting list
+    other = make_registration(meeting, delegation="state:UG")  # full: waiting list, after `blocked`
+    assert (blocked.status, other.status) == (S.WAITLISTED, S.WAITLISTED)
+    assert services.cancel_registration(leaving, now) == [other]
+    assert (kept.status, blocked.status) == (S.CONFIRMED, S.WAITLISTED)
+
+
+def test_organisations_from_the_seeded_list_are_delegations(app, now):
+    iom = db.session.scalar(select(Organisation).where(Organisation.acronym == "IOM"))
+    meeting = make_open_meeting()
+    registration = make_registration(meeting, delegation=f"org:{iom.id}")
+    assert registration.organisation == iom and registration.country is None
+    assert registration.delegation_name == "International Organization for Migration (IOM)"
+    with pytest.raises(RegistrationRefused) as refused:
+        services.register_delegate(meeting, registration_data(delegation="org:99999"), now)
+    assert "delegation" in refused.value.errors
+
+
+def test_days_must_be_days_of_the_meeting(app, now):
+    meeting = make_open_meeting(dates=(date(2027, 2, 16), date(2027, 2, 17)))
+    with pytest.raises(RegistrationRefused) as refused:
+        services.register_delegate(meeting, registration_data(days=["2027-03-01"]), now)
+    assert "days" in refused.value.errors
+    registration = make_registration(meeting, days=["2027-02-17"])
+    assert registration.days == ["2027-02-17"]
+
+
+def test_passport_details_are_kept_only_for_a_visa_letter(app, now):
+    meeting = make_open_meeting()
+    without = make_registration(meeting, needs_visa_letter=False, passport_number="P1234567")
+    assert without.passport_number is None
+    with_letter = make_registration(meeting, needs_visa_letter=True, nationality="ER", passport_number="P1234567",
+                                    date_of_birth=date(1980, 5, 1), passport_expiry=date(2031, 1, 1))
+    assert (with_letter.nationality, with_letter.passport_number) == ("ER", "P1234567")
+
+
+def test_editing_details_keeps_the_seat_and_checks_the_new_delegations_quota(app, now):
+    meeting = make_open_meeting(capacity=10, delegation_quota=1)
+    make_registration(meeting, delegation="state:DE")
+    mine = make_registration(meeting, delegation="state:IT")
+    services.update_registration(mine, registration_data(email=mine.email, delegation="state:IT",
+                                                         position="Ambassador"), now)
+    assert (mine.position, mine.status) == ("Ambassador", S.CONFIRMED)
+    with pytest.raises(RegistrationRefused) as refused:
+        services.update_registration(mine, registration_data(email=mine.email, delegation="state:DE"), now)
+    assert "delegation" in refused.value.errors
+    assert db.session.get(Registration, mine.id).delegation == "state:IT"
+
+
+def test_unconfirmed_registrations_expire(app, now):
+    meeting = make_open_meeting(registration_opens_at=now - timedelta(days=5))
+    old = make_registration(meeting, confirm=False, now=now - timedelta(hours=49))
+    fresh = make_registration(meeting, confirm=False)
+    kept = make_registration(meeting, now=now - timedelta(hours=72))
+    expected = {fresh.id, kept.id}
+    assert old.id not in expected
+    assert services.purge_unconfirmed(now) == 1
+    assert set(db.session.scalars(select(Registration.id))) == expected
+
+
+def test_the_purge_command_deletes_expired_unconfirmed_registrations(app, runner, now):
+    meeting = make_open_meeting(registration_opens_at=now - timedelta(days=5))
+    make_registration(meeting, confirm=False, now=now - timedelta(hours=50))
+    make_registration(meeting, confirm=False)
+    result = runner.invoke(args=["registrations", "purge-unconfirmed"])
+    assert "Deleted 1 unconfirmed registrations." in result.output
+    assert count_registrations() == 1
