@@ -26,9 +26,13 @@ def register_commands(app: Flask):
     def registrations():
         """Registrations."""
 
-    @registrations.command("purge-unconfirmed")
-    def purge_unconfirmed():
-        """Delete registrations whose address was not confirmed in time (run it daily)."""
-        from app.registration.services import purge_unconfirmed as purge
+    @registrations.command("purge")
+    def purge():
+        """Delete unconfirmed registrations past their link's life and passport details
+        of meetings that have ended (run it daily)."""
+        from app.registration import services
 
-        click.echo(f"Deleted {purge(datetime.now(timezone.utc))} unconfirmed registrations.")
+        now = datetime.now(timezone.utc)
+        click.echo(f"Deleted {services.purge_unconfirmed(now)} unconfirmed registrations.")
+        click.echo(f"Removed the passport details of {services.remove_passport_details(now)} delegates "
+                   f"to meetings that have ended.")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pycountry
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -254,6 +254,17 @@ def update_registration(registration: Registration, data: RegistrationData, now:
         messages.status_changed(delegate)
     db.session.commit()
     return registration
+
+
+def remove_passport_details(now: datetime) -> int:
+    """Clear the passport details of delegates to meetings that have ended; returns how many."""
+    ended = select(Meeting.id).where(Meeting.ends_at < now)
+    result = db.session.execute(update(Registration).where(
+        Registration.meeting_id.in_(ended), Registration.passport_number.is_not(None),
+    ).values(nationality=None, passport_number=None, date_of_birth=None, passport_expiry=None)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount
 
 
 def purge_unconfirmed(now: datetime) -> int:

@@ -221,10 +221,24 @@ def test_unconfirmed_registrations_expire(app, now):
     assert set(db.session.scalars(select(Registration.id))) == expected
 
 
-def test_the_purge_command_deletes_expired_unconfirmed_registrations(app, runner, now):
+def test_passport_details_are_removed_once_the_meeting_has_ended(app, now):
+    meeting = make_open_meeting(dates=(date.today() + timedelta(days=3),) * 2)
+    visa = dict(needs_visa_letter=True, nationality="ER", passport_number="P1234567",
+                date_of_birth=date(1980, 5, 1), passport_expiry=date(2031, 1, 1))
+    registration = make_registration(meeting, **visa)
+    assert services.remove_passport_details(now) == 0
+    assert services.remove_passport_details(meeting.ends_at + timedelta(hours=1)) == 1
+    db.session.expire_all()
+    kept = db.session.get(Registration, registration.id)
+    assert (kept.passport_number, kept.nationality, kept.date_of_birth) == (None, None, None)
+    assert kept.needs_visa_letter and kept.status is S.CONFIRMED
+
+
+def test_the_daily_purge_command(app, runner, now):
     meeting = make_open_meeting(registration_opens_at=now - timedelta(days=5))
     make_registration(meeting, confirm=False, now=now - timedelta(hours=50))
     make_registration(meeting, confirm=False)
-    result = runner.invoke(args=["registrations", "purge-unconfirmed"])
+    result = runner.invoke(args=["registrations", "purge"])
     assert "Deleted 1 unconfirmed registrations." in result.output
+    assert "Removed the passport details of 0 delegates" in result.output
     assert count_registrations() == 1
