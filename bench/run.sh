@@ -1,0 +1,273 @@
+#!/bin/sh
+# Benchmarks, one command: `make bench` (or `sh bench/run.sh`).
+#
+# Prepares PostgreSQL database `bench` (emptied, migrated, 500 generated meetings),
+# serves the app with gunicorn on 127.0.0.1 beside a hello-world Flask app under the
+# same settings (the framework's ceiling), runs each section in BENCH_SECTIONS and
+# writes the Markdown report to bench/results/latest.md (raw outputs: results/*.raw).
+# Exits 1 if any request failed or answered outside 2xx.
+#
+# A section is a shell function `section_NAME` that appends Markdown to "$REPORT"
+# and sets FAILED=1 on errors; add `section_registration`, `section_outbox`, ... and
+# name them in BENCH_SECTIONS. Settings (environment, defaults in brackets):
+#   BENCH_SECTIONS [catalogue pagetimes]   BENCH_MEETINGS [500]
+#   BENCH_WORKERS [4]   BENCH_WORKER_CLASS [sync]
+#   BENCH_GUNICORN_ARGS [] more gunicorn options for every server ("--threads 2" means gthread)
+#   BENCH_THREADS [2]   BENCH_CONNECTIONS [8]   wrk's threads and connections
+#   BENCH_DURATION [20]   BENCH_WARMUP [5]   seconds per URL
+#   BENCH_UNCACHED [1]   also load the URLs on a server with PAGE_CACHE_SECONDS=0
+#   BENCH_SEQUENTIAL [50]   requests per URL for the single-threaded page times
+#   BENCH_DATABASE_URL [postgresql+psycopg://postgres@127.0.0.1:5432/bench]
+set -eu
+set -f  # no pathname expansion: URLs hold '?'
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$ROOT/bench"
+RESULTS="$BENCH/results"
+BIN="$ROOT/.venv/bin"
+PY="$BIN/python"
+
+: "${BENCH_SECTIONS:=catalogue pagetimes}"
+: "${BENCH_MEETINGS:=500}"
+: "${BENCH_WORKERS:=4}"
+: "${BENCH_WORKER_CLASS:=sync}"
+: "${BENCH_THREADS:=2}"
+: "${BENCH_CONNECTIONS:=8}"
+: "${BENCH_DURATION:=20}"
+: "${BENCH_WARMUP:=5}"
+: "${BENCH_UNCACHED:=1}"
+: "${BENCH_SEQUENTIAL:=50}"
+: "${BENCH_GUNICORN_ARGS:=}"
+: "${BENCH_DATABASE_URL:=postgresql+psycopg://postgres@127.0.0.1:5432/bench}"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
+REPORT="$WORK/report.md"
+PIDS=""
+FAILED=0
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# --- servers --------------------------------------------------------------------------
+
+running() {  # a child that has exited stays a zombie until waited for; it is not running
+    [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+children_of() {  # the pids whose parent is $1
+    set +f
+    for stat in /proc/[0-9]*/stat; do
+        sed 's/^.*) //' "$stat" 2>/dev/null | awk -v pid="${stat#/proc/}" -v parent="$1" \
+            '$2 == parent { sub("/stat", "", pid); print pid }'
+    done
+    set -f
+}
+
+stop_servers() {
+    [ -n "$PIDS" ] || return 0
+    workers=""
+    for pid in $PIDS; do workers="$workers $(children_of "$pid")"; done
+    for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null || true; done
+    tries=0
+    while [ $tries -lt 50 ]; do  # up to 10 s for a graceful stop, then SIGKILL
+        alive=""
+        for pid in $PIDS; do running "$pid" && alive="$alive $pid"; done
+        [ -n "$alive" ] || break
+        sleep 0.2
+        tries=$((tries + 1))
+    done
+    for pid in $PIDS; do
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    for pid in $workers; do  # a master killed before its workers leaves them behind
+        running "$pid" && kill -KILL "$pid" 2>/dev/null || true
+    done
+    PIDS=""
+}
+
+cleanup() {
+    status=$?
+    stop_servers
+    if [ $status -eq 0 ] && [ "$FAILED" -eq 0 ]; then
+        rm -rf "$WORK"
+    else
+        printf 'bench: logs kept in %s\n' "$WORK" >&2
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_server NAME PORT VAR=VALUE GUNICORN_ARGS...: the same settings for every server,
+# on loopback only; VAR=VALUE is added to that server's environment.
+start_server() {
+    name=$1 port=$2 setting=$3
+    shift 3
+    env "$setting" "$BIN/gunicorn" --chdir "$ROOT" --bind "127.0.0.1:$port" --workers "$BENCH_WORKERS" \
+        --worker-class "$BENCH_WORKER_CLASS" --graceful-timeout 5 --log-level warning \
+        --error-logfile "$WORK/$name.log" $BENCH_GUNICORN_ARGS "$@" &
+    LAST_PID=$!
+    PIDS="$PIDS $LAST_PID"
+}
+
+wait_ready() {  # wait_ready NAME URL
+    "$PY" "$BENCH/pagetime.py" --wait 30 "$2" || { cat "$WORK/$1.log" >&2; die "$1 did not answer 200 at $2"; }
+}
+
+SERVERS_UP=0
+ensure_servers() {
+    [ $SERVERS_UP -eq 0 ] || return 0
+    APP_PORT=$(free_port); NOCACHE_PORT=$(free_port); HELLO_PORT=$(free_port)
+    APP="http://127.0.0.1:$APP_PORT"
+    NOCACHE="http://127.0.0.1:$NOCACHE_PORT"
+    HELLO="http://127.0.0.1:$HELLO_PORT"
+    say "starting gunicorn ($BENCH_WORKERS $BENCH_WORKER_CLASS workers each): app $APP, app without page cache $NOCACHE, hello $HELLO"
+    start_server app "$APP_PORT" BENCH_SERVER=app wsgi:app
+    APP_PID=$LAST_PID
+    start_server nocache "$NOCACHE_PORT" PAGE_CACHE_SECONDS=0 wsgi:app
+    NOCACHE_PID=$LAST_PID
+    start_server hello "$HELLO_PORT" BENCH_SERVER=hello --pythonpath "$BENCH" hello:app
+    HELLO_PID=$LAST_PID
+    wait_ready app "$APP/"
+    wait_ready nocache "$NOCACHE/"
+    wait_ready hello "$HELLO/hello"
+    SERVERS_UP=1
+}
+
+# --- load generator ---------------------------------------------------------------------
+
+ensure_wrk() {
+    command -v wrk >/dev/null 2>&1 && return 0
+    [ "$(id -u)" = 0 ] || die "wrk is missing; install it with: sudo apt-get install wrk"
+    say "installing wrk from Debian"
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
+}
+
+# load RAWFILE URL MASTER_PID: a warm-up, then the measured run, with bench/report.lua's
+# summary line and, before and after it, the CPU used by that server and by PostgreSQL.
+load() {
+    say "wrk $2 (${BENCH_WARMUP}s warm-up + ${BENCH_DURATION}s)"
+    wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" "$2" >/dev/null
+    "$PY" "$BENCH/cpu.py" "$3" "$DATABASE_NAME" >"$1"
+    wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_DURATION}s" --timeout 5s --latency \
+        -s "$BENCH/report.lua" "$2" >>"$1"
+    "$PY" "$BENCH/cpu.py" "$3" "$DATABASE_NAME" >>"$1"
+}
+
+# --- database ---------------------------------------------------------------------------
+
+prepare_database() {
+    say "database bench: emptying, migrating, loading $BENCH_MEETINGS meetings"
+    "$PY" "$BENCH/seed.py" reset || die "cannot prepare the database at $BENCH_DATABASE_URL (is PostgreSQL running?)"
+    "$BIN/flask" db upgrade >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; die "flask db upgrade failed"; }
+    "$PY" "$BENCH/seed.py" load --count "$BENCH_MEETINGS" >"$WORK/seed.env" || die "loading the meetings failed"
+    . "$WORK/seed.env"  # ARCHIVE_TYPE, ARCHIVE_PAGES, MEETING_SLUG, UPCOMING_COUNT, MEETING_COUNT
+}
+
+# --- sections ---------------------------------------------------------------------------
+
+catalogue_paths() {
+    printf '%s\n' / "/meetings/archive?page=3&type=$ARCHIVE_TYPE" "/meetings/$MEETING_SLUG" /api/v1/meetings
+}
+
+section_catalogue() {
+    ensure_servers
+    find "$RESULTS" -name 'catalogue-*.raw' -exec rm -f {} +
+    for path in $(catalogue_paths); do  # every URL must answer 200 before it is loaded
+        "$PY" "$BENCH/pagetime.py" --requests 1 "$APP$path" "$NOCACHE$path" >/dev/null \
+            || die "$path does not answer 200"
+    done
+    load "$RESULTS/catalogue-hello-before.raw" "$HELLO/hello" "$HELLO_PID"
+    rows="" n=0
+    for path in $(catalogue_paths); do
+        n=$((n + 1))
+        load "$RESULTS/catalogue-$n.raw" "$APP$path" "$APP_PID"
+        rows="$rows $path $RESULTS/catalogue-$n.raw"
+    done
+    uncached=""
+    if [ "$BENCH_UNCACHED" = 1 ]; then
+        for path in $(catalogue_paths); do
+            n=$((n + 1))
+            load "$RESULTS/catalogue-$n.raw" "$NOCACHE$path" "$NOCACHE_PID"
+            uncached="$uncached $path $RESULTS/catalogue-$n.raw"
+        done
+    fi
+    load "$RESULTS/catalogue-hello-after.raw" "$HELLO/hello" "$HELLO_PID"
+
+    ceiling="$RESULTS/catalogue-hello-before.raw $RESULTS/catalogue-hello-after.raw"
+    # shellcheck disable=SC2086  # the paths hold no spaces
+    set -- $rows
+    args=""
+    while [ $# -gt 0 ]; do args="$args --row $1 $2"; shift 2; done
+    # shellcheck disable=SC2086
+    "$PY" "$BENCH/report.py" wrk --target 0.5 --ceiling $ceiling $args \
+        --title "Public catalogue under load (production settings, page cache on)" >>"$REPORT" || FAILED=1
+    if [ -n "$uncached" ]; then
+        # shellcheck disable=SC2086
+        set -- $uncached
+        args=""
+        while [ $# -gt 0 ]; do args="$args --row $1 $2"; shift 2; done
+        # shellcheck disable=SC2086
+        "$PY" "$BENCH/report.py" wrk --ceiling $ceiling $args \
+            --title "The same URLs with PAGE_CACHE_SECONDS=0 (every request renders)" >>"$REPORT" || FAILED=1
+    fi
+}
+
+section_pagetimes() {
+    ensure_servers
+    say "page times: $BENCH_SEQUENTIAL sequential requests per URL"
+    urls="" nocache_urls=""
+    for path in $(catalogue_paths); do urls="$urls $APP$path"; nocache_urls="$nocache_urls $NOCACHE$path"; done
+    # shellcheck disable=SC2086
+    "$PY" "$BENCH/pagetime.py" --requests "$BENCH_SEQUENTIAL" --label cached $urls "$HELLO/hello" \
+        >"$RESULTS/pagetimes-cached.raw" || FAILED=1
+    # shellcheck disable=SC2086
+    "$PY" "$BENCH/pagetime.py" --requests "$BENCH_SEQUENTIAL" --label "no page cache" $nocache_urls \
+        >"$RESULTS/pagetimes-uncached.raw" || FAILED=1
+    "$PY" "$BENCH/report.py" pagetimes \
+        --title "Page times, one request at a time ($BENCH_SEQUENTIAL each, new connection each)" \
+        "$RESULTS/pagetimes-cached.raw" "$RESULTS/pagetimes-uncached.raw" >>"$REPORT" || FAILED=1
+}
+
+# --- main -------------------------------------------------------------------------------
+
+[ -x "$PY" ] || die "no virtualenv at $ROOT/.venv; run it through: make bench"
+command -v wrk >/dev/null 2>&1 || ensure_wrk
+mkdir -p "$RESULTS"
+export FLASK_APP=wsgi FLASK_CONFIG=production DATABASE_URL="$BENCH_DATABASE_URL"
+DATABASE_NAME=$("$PY" -c 'import sys; from sqlalchemy.engine import make_url; print(make_url(sys.argv[1]).database)' \
+    "$BENCH_DATABASE_URL")
+SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')
+export SECRET_KEY
+unset PAGE_CACHE_SECONDS 2>/dev/null || true  # the production default, unless a server sets it
+
+prepare_database
+for section in $BENCH_SECTIONS; do
+    say "section $section"
+    "section_$section"
+done
+
+revision=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || revision="$revision + uncommitted changes"
+{
+    echo "# Benchmark results"
+    echo
+    echo "- Run: $(date -u '+%Y-%m-%d %H:%M UTC'), revision $revision"
+    echo "- Machine: $(nproc) CPU ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), shared by" \
+         "wrk, gunicorn and PostgreSQL; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- Servers: gunicorn $("$PY" -c 'import gunicorn; print(gunicorn.__version__)'), $BENCH_WORKERS" \
+         "$BENCH_WORKER_CLASS workers${BENCH_GUNICORN_ARGS:+ ($BENCH_GUNICORN_ARGS)}, 127.0.0.1; the app with FLASK_CONFIG=production on PostgreSQL database bench"
+    echo "- Load: wrk, $BENCH_THREADS threads, $BENCH_CONNECTIONS connections, ${BENCH_DURATION} s per URL after a" \
+         "${BENCH_WARMUP} s warm-up; ceiling = mean of two hello-world runs, before and after the app's URLs"
+    echo "- Data: $MEETING_COUNT meetings ($UPCOMING_COUNT upcoming on \`/\`); the archive of" \
+         "\`$ARCHIVE_TYPE\` has $ARCHIVE_PAGES pages"
+    echo
+    cat "$REPORT"
+} >"$RESULTS/latest.md"
+cat "$RESULTS/latest.md"
+[ "$FAILED" -eq 0 ] || { say "FAILED: some requests got errors or non-2xx answers (see above)"; exit 1; }
