@@ -8,19 +8,77 @@ The ETag is a hash of the body itself, so a client revalidating at any later tim
 gets a 304 exactly when what it holds is still what it would be sent.
 """
 import hashlib
+import threading
 import time
+import weakref
 from functools import wraps
 
-from flask import current_app, make_response, request
+from flask import current_app, make_response, request, session
+from sqlalchemy import event
 
-from app.extensions import page_cache
+from app.extensions import db, page_cache
 from app.meetings.services import get_catalogue_version
 
+_VERSION_QUERY = "SELECT version FROM catalogue_state WHERE id = 1"
+_local = threading.local()
+#: Every held connection, by engine, so that disposing of an engine closes them all.
+_held: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_held_lock = threading.Lock()
 
-def _cache_key() -> str:
+
+def _close_held(engine):
+    with _held_lock:
+        connections = _held.pop(engine, [])
+    for connection in connections:
+        connection.close()
+
+
+def _held_connection(engine):
+    """This thread's autocommit psycopg connection for ``engine``, opened on first use."""
+    mine = _local.__dict__.setdefault("connections", weakref.WeakKeyDictionary())
+    connection = mine.get(engine)
+    if connection is None:
+        pooled = engine.raw_connection()
+        connection = pooled.driver_connection
+        pooled.detach()  # taken out of the pool: held by this thread, not borrowed
+        connection.autocommit = True
+        mine[engine] = connection
+        with _held_lock:
+            if engine not in _held:
+                event.listen(engine, "engine_disposed", _close_held)
+            _held.setdefault(engine, []).append(connection)
+    return connection
+
+
+def read_catalogue_version():
+    """The catalogue version, as cheaply as the database allows.
+
+    On PostgreSQL each thread keeps one autocommit connection for it: one round trip
+    per request, instead of the pool's ping, BEGIN, the query and the ROLLBACK of a
+    session. SQLite reads it in the session (a local file costs no round trips).
+    """
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return get_catalogue_version()
+    connection = _held_connection(engine)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_VERSION_QUERY)
+            row = cursor.fetchone()
+    except engine.dialect.loaded_dbapi.Error:  # the server went away: reconnect next time
+        _local.connections.pop(engine, None)
+        connection.close()
+        return get_catalogue_version()
+    return row[0] if row else None
+
+
+def _cache_key() -> str | None:
+    version = read_catalogue_version()
+    if version is None:
+        return None
     ttl = current_app.config["PAGE_CACHE_SECONDS"]
     bucket = int(time.time() // ttl) if ttl > 0 else 0
-    return f"page|{get_catalogue_version()}|{bucket}|{request.full_path}"
+    return f"page|{version}|{bucket}|{request.full_path}"
 
 
 def cached_response(view):
@@ -28,17 +86,18 @@ def cached_response(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        ttl = current_app.config["PAGE_CACHE_SECONDS"]
-        key = _cache_key()
-        entry = page_cache.get(key) if ttl > 0 else None
+        # A page carrying this visitor's flashed messages is theirs alone: never cached.
+        caching = current_app.config["PAGE_CACHE_SECONDS"] > 0 and "_flashes" not in session
+        key = _cache_key() if caching else None
+        entry = page_cache.get(key) if key else None
         if entry is None:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.direct_passthrough:
                 return response
             body = response.get_data()
             entry = (body, dict(response.headers), hashlib.sha256(body).hexdigest()[:32])
-            if ttl > 0:
-                page_cache.set(key, entry, timeout=ttl)
+            if key:
+                page_cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
         body, headers, etag = entry
         if etag in request.if_none_match:
             response = current_app.response_class(status=304)

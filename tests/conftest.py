@@ -57,7 +57,7 @@ def migrated(database_url):
 
 
 #: Reference data the migrations seed; tests keep it.
-SEEDED_TABLES = {"organisation"}
+SEEDED_TABLES = {"organisation", "catalogue_state"}
 
 
 def _empty_tables():

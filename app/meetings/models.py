@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pycountry
-from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, String, Text
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -311,9 +311,28 @@ class Document(db.Model):
 
 
 
+class CatalogueState(db.Model):
+    """One row whose version rises in the same transaction as any change to a meeting,
+    its programme or its documents: every app instance's page cache is keyed by it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+_CATALOGUE = (Meeting, ProgrammeSession, Document)
+
+
 @event.listens_for(Session, "before_flush")
-def _touch_meeting_on_child_change(session, flush_context, instances):
-    """A change to a session or document is a change to its meeting (cache keys, feeds)."""
+def _note_catalogue_change(session, flush_context, instances):
+    """A change to a session or document is a change to its meeting (Last-Modified), and
+    any change to the catalogue raises its version, in the same transaction."""
+    changed = False
     for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, _CATALOGUE) or (obj in session.dirty and not session.is_modified(obj)):
+            continue
+        changed = True
         if isinstance(obj, (ProgrammeSession, Document)) and obj.meeting is not None:
             obj.meeting.updated_at = utcnow()
+    if changed:
+        table = CatalogueState.__table__
+        session.connection().execute(table.update().values(version=table.c.version + 1))

@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pycountry
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import extract, or_, select
 
 from app.extensions import db
-from app.meetings.models import Domain, Meeting, MeetingStatus, MeetingType
+from app.meetings.models import CatalogueState, Domain, Meeting, MeetingStatus, MeetingType
 
 ARCHIVE_PAGE_SIZE = 20
 PUBLIC_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
@@ -181,11 +181,7 @@ def get_public_meeting(slug: str) -> Meeting | None:
     return db.session.scalar(_public().where(Meeting.slug == slug))
 
 
-def get_catalogue_version():
-    """A value that changes whenever any meeting (or its programme or documents) changes.
-
-    Sessions and documents touch their meeting's ``updated_at``; the count catches
-    deletions. Used to key cached pages and ETags across all app instances.
-    """
-    count, latest = db.session.execute(select(func.count(Meeting.id), func.max(Meeting.updated_at))).one()
-    return f"{count}:{latest}"
+def get_catalogue_version() -> int | None:
+    """The catalogue's version: it changes with any change to a meeting, its programme or
+    documents (see ``CatalogueState``); None if the row is missing (then nothing is cached)."""
+    return db.session.scalar(select(CatalogueState.version).where(CatalogueState.id == 1))

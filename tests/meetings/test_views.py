@@ -183,3 +183,13 @@ def test_the_page_cache_is_invalidated_when_a_meeting_changes(client, config_ove
     assert "Fresh title" in client.get(f"/meetings/{meeting.slug}").text
     make_session(meeting, meeting.start_date, "09:00", "10:00", "A new session")
     assert "A new session" in client.get(f"/meetings/{meeting.slug}").text
+
+
+@pytest.mark.parametrize("config_overrides", [{"PAGE_CACHE_SECONDS": 300}])
+def test_a_visitors_flashed_message_is_never_served_to_others(app, config_overrides):
+    meeting = make_meeting()
+    visitor, other = app.test_client(), app.test_client()
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("success", "Your registration has been cancelled.")]
+    assert "Your registration has been cancelled." in visitor.get(f"/meetings/{meeting.slug}").text
+    assert "Your registration has been cancelled." not in other.get(f"/meetings/{meeting.slug}").text
