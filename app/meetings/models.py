@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pycountry
 from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, String, Text
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.extensions import db
@@ -170,7 +170,7 @@ class Meeting(db.Model):
     #: Seats for confirmed delegates; NULL means no limit.
     capacity: Mapped[int | None]
     #: Confirmed seats, kept by the registration service under a row lock.
-    seats_taken: Mapped[int] = mapped_column(default=0)
+    seats_taken: Mapped[int] = mapped_column(default=0, active_history=True)
     #: Most confirmed delegates one delegation may have; NULL means no quota.
     delegation_quota: Mapped[int | None]
     #: Confirmed delegates wait for an organiser's approval before holding a seat.
@@ -322,13 +322,35 @@ class CatalogueState(db.Model):
 _CATALOGUE = (Meeting, ProgrammeSession, Document)
 
 
+def _shows_a_change(session, obj) -> bool:
+    """Whether a pending change to a catalogue object changes what the public pages show.
+
+    A seat taken or freed changes them only when the meeting becomes full or stops being
+    full: confirmations during a registration rush must not empty every page cache.
+    """
+    if obj not in session.dirty:
+        return True
+    if not session.is_modified(obj):
+        return False
+    if not isinstance(obj, Meeting):
+        return True
+    state = inspect(obj)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    if not changed <= {"seats_taken", "updated_at"}:
+        return True
+    seats = state.attrs.seats_taken.history
+    before = (seats.deleted or seats.unchanged or [obj.seats_taken])[0]
+    full = lambda taken: obj.capacity is not None and taken >= obj.capacity  # noqa: E731
+    return full(before) != full(obj.seats_taken)
+
+
 @event.listens_for(Session, "before_flush")
 def _note_catalogue_change(session, flush_context, instances):
     """A change to a session or document is a change to its meeting (Last-Modified), and
-    any change to the catalogue raises its version, in the same transaction."""
+    any change the public pages show raises the catalogue version, in the same transaction."""
     changed = False
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if not isinstance(obj, _CATALOGUE) or (obj in session.dirty and not session.is_modified(obj)):
+        if not isinstance(obj, _CATALOGUE) or not _shows_a_change(session, obj):
             continue
         changed = True
         if isinstance(obj, (ProgrammeSession, Document)) and obj.meeting is not None:

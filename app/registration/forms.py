@@ -1,4 +1,5 @@
 """Registration forms: they check the shape of what a delegate types; the services check the rules."""
+import functools
 import re
 from datetime import date
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from app.extensions import db
 from app.meetings.formatting import format_day
@@ -24,21 +25,52 @@ def single_line(form, field):
         raise ValidationError("Use a single line without control characters.")
 
 
-def _countries() -> list[tuple[str, str]]:
+@functools.cache
+def _countries() -> tuple[tuple[str, str], ...]:
     """(ISO code, name) of every country, by name."""
-    return sorted(((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
-                  key=lambda pair: pair[1])
+    return tuple(sorted(((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
+                        key=lambda pair: pair[1]))
 
 
 def _choices(pairs, optgroup=None) -> list[SelectChoice]:
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
 
 
-def delegation_choices() -> list[SelectChoice]:
+@functools.lru_cache(maxsize=16)
+def _delegation_choices(organisations: tuple[tuple[str, str], ...]) -> tuple[SelectChoice, ...]:
+    return tuple(_choices([("", "Choose…")])
+                 + _choices([(f"state:{code}", name) for code, name in _countries()],
+                            "Member states and other countries")
+                 + _choices(organisations, "International organisations"))
+
+
+def active_organisations() -> tuple[tuple[str, str], ...]:
+    """(delegation key, name) of the organisations delegates may choose now."""
     organisations = db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name))
-    return (_choices([("", "Choose…")])
-            + _choices([(f"state:{code}", name) for code, name in _countries()], "Member states and other countries")
-            + _choices([(f"org:{o.id}", o.display_name) for o in organisations], "International organisations"))
+    return tuple((f"org:{o.id}", o.display_name) for o in organisations)
+
+
+@functools.cache
+def _nationality_choices() -> tuple[SelectChoice, ...]:
+    return tuple(_choices([("", "Choose…"), *_countries()]))
+
+
+class LongSelect(Select):
+    """A select with hundreds of options, rendered once per process for each choice list,
+    selected value and set of attributes: rendering them costs more than the rest of the page."""
+
+    _rendered: dict = {}
+    _limit = 2048
+
+    def __call__(self, field, **kwargs):
+        key = (field.render_key, str(field.data), tuple(sorted(kwargs.items())))
+        html = self._rendered.get(key)
+        if html is None:
+            html = super().__call__(field, **kwargs)
+            if len(self._rendered) >= self._limit:
+                self._rendered.clear()
+            self._rendered[key] = html
+        return html
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -55,7 +87,8 @@ class DelegateDetailsForm(FlaskForm):
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=100), single_line])
     phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40), Regexp(
         r"^\+?[0-9 ().\-/]{6,40}$", message="Enter a phone number with digits, spaces and an optional leading +.")])
-    delegation = SelectField("Delegation", validators=[DataRequired(message="Choose your delegation.")],
+    delegation = SelectField("Delegation", widget=LongSelect(),
+                             validators=[DataRequired(message="Choose your delegation.")],
                              description="The member state or organisation you represent.")
     position = StringField("Position / title", validators=[DataRequired(), Length(max=200), single_line])
     function = StringField("Function / department (optional)", validators=[Optional(), Length(max=200), single_line])
@@ -66,7 +99,7 @@ class DelegateDetailsForm(FlaskForm):
     dietary_needs = TextAreaField("Dietary needs (optional)", validators=[Optional(), Length(max=1000)])
     accessibility_needs = TextAreaField("Accessibility needs (optional)", validators=[Optional(), Length(max=1000)])
     needs_visa_letter = BooleanField("I need a visa invitation letter")
-    nationality = SelectField("Nationality", validators=[Optional()])
+    nationality = SelectField("Nationality", widget=LongSelect(), validators=[Optional()])
     passport_number = StringField("Passport number", validators=[Optional(), Length(max=30), Regexp(
         r"^[A-Za-z0-9]{5,30}$", message="Enter the passport number as printed: letters and digits only.")])
     date_of_birth = DateField("Date of birth", validators=[Optional()])
@@ -76,8 +109,11 @@ class DelegateDetailsForm(FlaskForm):
     def __init__(self, meeting, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.delegation.choices = delegation_choices()
-        self.nationality.choices = _choices([("", "Choose…"), *_countries()])
+        organisations = active_organisations()
+        self.delegation.choices = _delegation_choices(organisations)
+        self.delegation.render_key = ("delegation", organisations)
+        self.nationality.choices = _nationality_choices()
+        self.nationality.render_key = ("nationality",)
         self.days.choices = _choices((d.isoformat(), f"{format_day(d)} ({d:%A})") for d in meeting.days)
         if len(meeting.days) <= 1:
             del self.days

@@ -133,3 +133,18 @@ def test_schedule_rejects_an_end_before_the_start():
         meeting.set_schedule(date(2027, 1, 2), date(2027, 1, 1))
     with pytest.raises(ValueError):
         meeting.set_schedule(date(2027, 1, 1), date(2027, 1, 1), time(10), time(9))
+
+
+def test_seats_change_the_catalogue_version_only_when_the_meeting_fills_or_frees(app):
+    meeting = make_meeting(capacity=2)
+    version = services.get_catalogue_version()
+    meeting.seats_taken = 1
+    db.session.commit()
+    assert services.get_catalogue_version() == version  # still open: the pages show the same
+    meeting.seats_taken = 2
+    db.session.commit()
+    full = services.get_catalogue_version()
+    assert full != version  # now full
+    meeting.seats_taken = 1
+    db.session.commit()
+    assert services.get_catalogue_version() != full  # open again
