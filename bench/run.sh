@@ -10,7 +10,7 @@
 # A section is a shell function `section_NAME` that appends Markdown to "$REPORT"
 # and sets FAILED=1 on errors; add `section_registration`, `section_outbox`, ... and
 # name them in BENCH_SECTIONS. Settings (environment, defaults in brackets):
-#   BENCH_SECTIONS [catalogue pagetimes]   BENCH_MEETINGS [500]
+#   BENCH_SECTIONS [catalogue pagetimes registration feed]   BENCH_MEETINGS [500]
 #   BENCH_WORKERS [4]   BENCH_WORKER_CLASS [sync]
 #   BENCH_GUNICORN_ARGS [] more gunicorn options for every server ("--threads 2" means gthread)
 #   BENCH_THREADS [2]   BENCH_CONNECTIONS [8]   wrk's threads and connections
@@ -27,7 +27,7 @@ RESULTS="$BENCH/results"
 BIN="$ROOT/.venv/bin"
 PY="$BIN/python"
 
-: "${BENCH_SECTIONS:=catalogue pagetimes}"
+: "${BENCH_SECTIONS:=catalogue pagetimes registration feed}"
 : "${BENCH_MEETINGS:=500}"
 : "${BENCH_WORKERS:=4}"
 : "${BENCH_WORKER_CLASS:=sync}"
@@ -84,6 +84,7 @@ stop_servers() {
         running "$pid" && kill -KILL "$pid" 2>/dev/null || true
     done
     PIDS=""
+    SERVERS_UP=0
 }
 
 cleanup() {
@@ -247,6 +248,18 @@ export SECRET_KEY
 unset PAGE_CACHE_SECONDS 2>/dev/null || true  # the production default, unless a server sets it
 
 prepare_database
+section_registration() {  # its own database and servers; writes results/registration.md
+    stop_servers
+    say "registration flow (bench/registration.py)"
+    "$PY" "$BENCH/registration.py" --seconds "$BENCH_DURATION" --clients "$BENCH_CONNECTIONS" || FAILED=1
+    sed '1d' "$RESULTS/registration.md" >>"$REPORT"
+}
+
+section_feed() {
+    say "calendar feed (bench/feed.py)"
+    { printf '\n### Calendar feed of 1,000 meetings\n\n'; "$PY" "$BENCH/feed.py"; } >>"$REPORT" || FAILED=1
+}
+
 for section in $BENCH_SECTIONS; do
     say "section $section"
     "section_$section"
