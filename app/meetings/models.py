@@ -4,9 +4,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pycountry
-from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, String, Text
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
@@ -308,53 +307,3 @@ class Document(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     meeting: Mapped[Meeting] = relationship(back_populates="documents")
-
-
-
-class CatalogueState(db.Model):
-    """One row whose version rises in the same transaction as any change to a meeting,
-    its programme or its documents: every app instance's page cache is keyed by it."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(BigInteger, default=0)
-
-
-_CATALOGUE = (Meeting, ProgrammeSession, Document)
-
-
-def _shows_a_change(session, obj) -> bool:
-    """Whether a pending change to a catalogue object changes what the public pages show.
-
-    A seat taken or freed changes them only when the meeting becomes full or stops being
-    full: confirmations during a registration rush must not empty every page cache.
-    """
-    if obj not in session.dirty:
-        return True
-    if not session.is_modified(obj):
-        return False
-    if not isinstance(obj, Meeting):
-        return True
-    state = inspect(obj)
-    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
-    if not changed <= {"seats_taken", "updated_at"}:
-        return True
-    seats = state.attrs.seats_taken.history
-    before = (seats.deleted or seats.unchanged or [obj.seats_taken])[0]
-    full = lambda taken: obj.capacity is not None and taken >= obj.capacity  # noqa: E731
-    return full(before) != full(obj.seats_taken)
-
-
-@event.listens_for(Session, "before_flush")
-def _note_catalogue_change(session, flush_context, instances):
-    """A change to a session or document is a change to its meeting (Last-Modified), and
-    any change the public pages show raises the catalogue version, in the same transaction."""
-    changed = False
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if not isinstance(obj, _CATALOGUE) or not _shows_a_change(session, obj):
-            continue
-        changed = True
-        if isinstance(obj, (ProgrammeSession, Document)) and obj.meeting is not None:
-            obj.meeting.updated_at = utcnow()
-    if changed:
-        table = CatalogueState.__table__
-        session.connection().execute(table.update().values(version=table.c.version + 1))

@@ -7,7 +7,8 @@ import pycountry
 from sqlalchemy import extract, or_, select
 
 from app.extensions import db
-from app.meetings.models import CatalogueState, Domain, Meeting, MeetingStatus, MeetingType
+from app.meetings.catalogue import CatalogueState
+from app.meetings.models import Domain, Meeting, MeetingStatus, MeetingType
 
 ARCHIVE_PAGE_SIZE = 20
 PUBLIC_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
