@@ -14,7 +14,6 @@ exits 1 when a message was lost or doubled.
 import argparse
 import multiprocessing
 import os
-import re
 import resource
 import socket
 import sys
@@ -26,37 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.smtpsink import run_sink  # noqa: E402
+
 import icalendar  # noqa: E402
 from sqlalchemy import create_engine, delete, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-
-_MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.MULTILINE | re.IGNORECASE)
-
-
-class _Sink:
-    """aiosmtpd handler that only records each accepted message's Message-ID."""
-
-    def __init__(self):
-        self.ids = []
-
-    async def handle_DATA(self, server, session, envelope):
-        header_block = envelope.original_content.split(b"\r\n\r\n", 1)[0]
-        found = _MESSAGE_ID.search(header_block)
-        self.ids.append(found.group(1).decode() if found else "")
-        return "250 OK"
-
-
-def _run_sink(port, pipe):
-    from aiosmtpd.controller import Controller
-
-    sink = _Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    pipe.send("ready")
-    pipe.recv()  # "report"
-    pipe.send((list(sink.ids), time.process_time()))
-    controller.stop()
-
 
 def _free_port():
     with socket.socket() as probe:
@@ -182,7 +155,7 @@ def main():
     app = _make_app(url, port)
     queue_seconds = _prepare(app, args.messages)
     here, there = multiprocessing.Pipe()
-    sink = multiprocessing.Process(target=_run_sink, args=(port, there))
+    sink = multiprocessing.Process(target=run_sink, args=(port, there))
     sink.start()
     here.recv()
     seconds, worker_cpu = _run_workers(url, port, args.batch_size, args.workers)

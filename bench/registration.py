@@ -37,9 +37,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -51,7 +51,6 @@ QUOTA_REFUSAL = "the most this meeting allows per delegation"
 STEPS = ("GET form", "POST form", "outbox lookup", "GET confirm", "POST confirm")
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _STATE = re.compile(r'value="(state:[A-Z]{2})"')
-_MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.MULTILINE | re.IGNORECASE)
 
 
 def say(text):
@@ -371,31 +370,6 @@ def measure(name, clients, seconds, warmup, setup, work, master, database, reque
 
 # --- outbox -----------------------------------------------------------------------------
 
-class _Sink:
-    """aiosmtpd handler that records each accepted message's Message-ID."""
-
-    def __init__(self):
-        self.ids = []
-
-    async def handle_DATA(self, server, session, envelope):
-        found = _MESSAGE_ID.search(envelope.original_content.split(b"\r\n\r\n", 1)[0])
-        self.ids.append(found.group(1).decode() if found else "")
-        return "250 OK"
-
-
-def _run_sink(port, pipe):
-    from aiosmtpd.controller import Controller
-
-    sink = _Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    pipe.send("ready")
-    if pipe.poll(600):
-        pipe.recv()
-    pipe.send(list(sink.ids))
-    controller.stop()
-
-
 def send_outbox(env, seconds_limit=300):
     """Run the worker until the outbox is empty: emails sent (and with an invite), seconds, worker CPU per
     email, and the Message-IDs the sink received."""
@@ -404,10 +378,11 @@ def send_outbox(env, seconds_limit=300):
     from app.extensions import db
     from app.mail.outbox import OutboxMessage
     from app.mail.worker import send_pending
+    from smtpsink import run_sink
 
     port = free_port()
     here, there = multiprocessing.Pipe()
-    sink = multiprocessing.get_context("spawn").Process(target=_run_sink, args=(port, there), daemon=True)
+    sink = multiprocessing.get_context("spawn").Process(target=run_sink, args=(port, there), daemon=True)
     sink.start()
     try:
         if not here.poll(30):
@@ -424,7 +399,7 @@ def send_outbox(env, seconds_limit=300):
                     break
             seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
         here.send("report")
-        ids = here.recv() if here.poll(30) else []
+        ids = here.recv()[0] if here.poll(30) else []
     finally:
         sink.join(10)
         if sink.is_alive():
