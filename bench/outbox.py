@@ -20,14 +20,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import date, datetime, time as dt_time, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.smtpsink import run_sink  # noqa: E402
 
-import icalendar  # noqa: E402
 from sqlalchemy import create_engine, delete, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -63,29 +62,25 @@ def _make_app(url, port):
     return create_app(config)
 
 
-def _invite(number):
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Khartoum Process//Meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
-    event = icalendar.Event()
-    event.add("uid", f"registration-{number}@bench.example")
-    event.add("sequence", 0)
-    event.add("dtstamp", datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc))
-    event.add("dtstart", datetime(2027, 3, 10, 6, 0, tzinfo=timezone.utc))
-    event.add("dtend", datetime(2027, 3, 11, 14, 0, tzinfo=timezone.utc))
-    event.add("summary", "Thematic Meeting on Protection")
-    event.add("location", "Hôtel Ivoire, Abidjan, Côte d’Ivoire")
-    event.add("organizer", "mailto:secretariat@khartoumprocess.example")
-    event.add("attendee", f"mailto:delegate{number}@example.org", parameters={"CN": f"Delegate {number}"})
-    calendar.add_component(event)
-    return calendar.to_ical().decode()
+def _meeting():
+    """The meeting the invites are for, built in memory (never stored): the invites come from
+    the calendar module exactly as registration emails carry them."""
+    from app.meetings.models import Meeting, MeetingStatus, MeetingType
+
+    meeting = Meeting(id=1, slug="thematic-meeting-protection-abidjan", title="Thematic Meeting on Protection",
+                      meeting_type=MeetingType.THEMATIC_MEETING, status=MeetingStatus.PUBLISHED,
+                      timezone="Africa/Abidjan", venue="Hôtel Ivoire", city="Abidjan", country="CI",
+                      summary="Protection and durable solutions.", ical_sequence=0,
+                      updated_at=datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc))
+    meeting.set_schedule(date(2027, 3, 10), date(2027, 3, 11), dt_time(9, 0), dt_time(17, 0))
+    return meeting
 
 
 def _prepare(app, count):
     """Migrate, empty the outbox and queue ``count`` invites; seconds spent queueing."""
     from flask_migrate import upgrade
 
+    from app.calendar.invites import personal_invite
     from app.extensions import db
     from app.mail.outbox import OutboxAttempt, OutboxMessage, enqueue
 
@@ -95,12 +90,15 @@ def _prepare(app, count):
         db.session.execute(delete(OutboxMessage))
         db.session.commit()
         paragraph = "<p>" + "\n".join(["The programme, the venue and the practical information follow."] * 12) + "</p>"
+        meeting = _meeting()
         started = time.perf_counter()
         for number in range(count):
+            invite = personal_invite(meeting, uid=f"registration-{number}@bench.example",
+                                     attendee_name=f"Délégué {number}", attendee_email=f"delegate{number}@example.org")
             enqueue(to_email=f"delegate{number}@example.org", to_name=f"Délégué {number}",
                     subject=f"Registration confirmed: Thematic Meeting on Protection ({number})",
                     text=f"Dear delegate {number},\n\nYour seat is confirmed.\n" + "Details.\n" * 30,
-                    html=f"<p>Dear delegate {number},</p>\n" + "\n".join([paragraph] * 3), calendar=_invite(number))
+                    html=f"<p>Dear delegate {number},</p>\n" + "\n".join([paragraph] * 3), calendar=invite)
             if number % 500 == 499:
                 db.session.commit()
         db.session.commit()

@@ -143,7 +143,7 @@ def get_registration(meeting: Meeting, uid: str) -> Registration | None:
                                                         Registration.uid == uid))
 
 
-def _remind_existing(existing: Registration, now: datetime) -> RegistrationResult:
+def _remind_existing(existing: Registration) -> RegistrationResult:
     if existing.status is RegistrationStatus.UNCONFIRMED:
         messages.confirm_address(existing)
     else:
@@ -161,7 +161,7 @@ def register_delegate(meeting: Meeting, data: RegistrationData, now: datetime) -
         db.session.flush()
         existing = None
     if existing is not None:
-        return _remind_existing(existing, now)
+        return _remind_existing(existing)
     errors = check_rules(meeting, data, now)
     if errors:
         raise RegistrationRefused(errors)
@@ -172,7 +172,7 @@ def register_delegate(meeting: Meeting, data: RegistrationData, now: datetime) -
         db.session.flush()
     except IntegrityError:  # the same address registered in a request running at the same time
         db.session.rollback()
-        return _remind_existing(get_live_registration(meeting, email), now)
+        return _remind_existing(get_live_registration(meeting, email))
     messages.confirm_address(registration)
     db.session.commit()
     return RegistrationResult(registration, created=True)

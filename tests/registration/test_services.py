@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
