@@ -47,6 +47,18 @@ class Config:
         #: Seconds a rendered public page may be served from the per-process cache.
         self.PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
         self.MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+        # Abuse limits (Flask-Limiter). In memory unless RATELIMIT_STORAGE_URI names a
+        # shared store (redis://...); production refuses to start without one.
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        #: A Redis outage falls back to per-process limits instead of failing requests.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "meetings")
+        #: Per client address, on the registration, confirmation and manage POSTs.
+        self.RATE_LIMIT_FORM_POSTS = os.environ.get("RATE_LIMIT_FORM_POSTS", "20 per minute; 200 per hour")
+        #: The "your registration" email goes to one address for one meeting at most this often.
+        self.REMINDER_EMAIL_SECONDS = int(os.environ.get("REMINDER_EMAIL_SECONDS", "300"))
+        #: Days after a meeting ends that its manage links keep working.
+        self.MANAGE_LINK_DAYS_AFTER_MEETING = int(os.environ.get("MANAGE_LINK_DAYS_AFTER_MEETING", "30"))
 
     def validate(self):
         """Raise if the configuration cannot run; called by ``create_app``."""
@@ -76,6 +88,9 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production")
+        if not self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://", "redis+sentinel://")):
+            raise RuntimeError("RATELIMIT_STORAGE_URI must name a Redis server in production "
+                               "(in-memory limits are per worker)")
 
 
 CONFIGS = {
