@@ -2,7 +2,7 @@
 from flask import Flask
 
 # The extension under another name: importing the app.mail package rebinds ``app.mail``.
-from app.extensions import csrf, db, migrate, page_cache
+from app.extensions import csrf, db, limiter, migrate, page_cache
 from app.extensions import mail as mail_extension
 
 
@@ -18,6 +18,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     mail_extension.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000})
 
     from app import models  # noqa: F401  (every table, for migrations)

@@ -2,6 +2,8 @@
 import sqlite3
 
 from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,6 +31,9 @@ mail = Mail()
 csrf = CSRFProtect()
 #: Per-process cache of rendered public pages, keyed by the catalogue version.
 page_cache = Cache()
+#: Abuse limits per client address (behind the proxy, ProxyFix makes it the client's).
+#: Storage, fallback and prefix come from the RATELIMIT_* settings.
+limiter = Limiter(key_func=get_remote_address)
 
 
 @event.listens_for(Engine, "connect")

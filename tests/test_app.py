@@ -16,7 +16,19 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         load_config("production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     assert load_config("production").SECRET_KEY == "x" * 40
+
+
+def test_production_refuses_per_worker_rate_limits(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        load_config("production")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        load_config("production")
 
 
 def test_an_unknown_configuration_name_is_refused():
