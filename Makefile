@@ -32,8 +32,13 @@ run: $(VENV)/.requirements
 browser:
 	@command -v chromium >/dev/null 2>&1 || sh tools/install-chromium.sh
 
-test: $(VENV)/.requirements-dev browser
+test: $(VENV)/.requirements-dev browser nginx
 	$(BIN)/python -m pytest
+
+# tests/deploy run Debian's nginx with deploy/nginx.conf; install it when it is missing.
+.PHONY: nginx
+nginx:
+	@sh tools/install-nginx.sh
 
 bench: $(VENV)/.requirements-dev
 	sh bench/run.sh
