@@ -2,7 +2,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from app.extensions import db
 from tests.conftest import table_names
@@ -23,3 +23,34 @@ def test_migrations_go_down_and_up_again(app, migrated):
     upgrade()
     assert {"meeting", "registration", "outbox_message", "organisation"} <= table_names(migrated)
     assert inspect(db.engine).get_check_constraints("meeting")
+
+
+def test_stored_names_and_addresses_are_cleaned_by_the_migration(app, migrated):
+    """Rows saved before one definition of clean text existed stop blocking their emails."""
+    db.session.remove()
+    downgrade(revision="0004_catalogue_state")
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO meeting (id, slug, title, meeting_type, status, timezone, has_times, venue, city, country, "
+            "host_country, chair, co_chairs, theme, summary, description, seats_taken, requires_approval, "
+            "ical_sequence, created_at, updated_at) VALUES (1, 'm', 'M', 'thematic-meeting', 'published', 'UTC', "
+            "false, '', '', '', '', '', '', '', '', '', 0, false, 0, '2026-01-01', '2026-01-01')"))
+        rows = [(1, "u1", "Eve\u2028X", "eve@exämple.com", "No\x00 nuts\nplease", "confirmed"),
+                (2, "u2", "Ali\u200cReza\u202e", "ali@xn--exmple-cua.com", "", "confirmed"),
+                (3, "u3", "Dup", "ALI@exämple.com".lower(), "", "waitlisted")]
+        for number, uid, first, email, dietary, status in rows:
+            connection.execute(text(
+                "INSERT INTO registration (id, meeting_id, uid, status, salutation, first_name, last_name, email, "
+                "phone, country, delegation, position, function, role, days, dietary_needs, accessibility_needs, "
+                "needs_visa_letter, list_consent, created_at, updated_at) VALUES (:id, 1, :uid, :status, 'Ms', "
+                ":first, 'Y', :email, '', 'ET', 'state:ET', 'Director\u0085General', '', 'delegate', '[]', "
+                ":dietary, '', false, false, '2026-01-01', '2026-01-01')"),
+                dict(id=number, uid=uid, first=first, email=email, dietary=dietary, status=status))
+    upgrade()
+    with db.engine.connect() as connection:
+        stored = connection.execute(text(
+            "SELECT first_name, position, email, dietary_needs FROM registration ORDER BY id")).all()
+    assert stored[0] == ("Eve X", "Director General", "eve@xn--exmple-cua.com", "No nuts\nplease")
+    assert stored[1][0] == "Ali\u200cReza"  # the joiner Persian names need is kept
+    # The third would become the second's address: it is left as it was, not merged.
+    assert stored[2][2] == "ali@exämple.com"

@@ -6,7 +6,6 @@ has its email. The worker (``app.mail.worker``) sends the rows after the commit.
 """
 import enum
 import re
-import unicodedata
 from datetime import datetime
 from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
@@ -16,6 +15,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.text import clean_single_line, single_line_problem
 from app.meetings.models import UTCDateTime, _enum, utcnow
 
 
@@ -113,6 +113,8 @@ def enqueue(*, to_email: str, to_name: str, subject: str, text: str, html: str,
             calendar: str | bytes | None = None, calendar_method: str | None = None) -> OutboxMessage:
     """Queue one email in the caller's transaction (added, not committed)."""
     to_email = _address(to_email)
+    # Names and subjects come from what people typed: cleaned, never refused, so one
+    # delegate's odd character cannot roll back a change that emails many others.
     to_name = _header_text("to_name", to_name or "", 300)
     subject = _header_text("subject", subject, 998)
     if not isinstance(text, str) or not isinstance(html, str):
@@ -128,19 +130,17 @@ def enqueue(*, to_email: str, to_name: str, subject: str, text: str, html: str,
 
 
 def _header_text(field: str, value: str, max_length: int) -> str:
-    """A header value without line breaks or control characters (no header injection)."""
+    """A header value as one clean line (no header injection), cut to ``max_length``."""
     if not isinstance(value, str):
         raise ValueError(f"{field} must be a string")
-    for char in value:
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
-            raise ValueError(f"{field} must not contain line breaks or control characters")
-    if len(value) > max_length:
-        raise ValueError(f"{field} is longer than {max_length} characters")
-    return value
+    return clean_single_line(value)[:max_length]
 
 
 def _address(value: str) -> str:
-    value = _header_text("to_email", value, 320).strip()
+    """A plain address; the services store them canonical, so anything else is a bug."""
+    if not isinstance(value, str) or single_line_problem(value) or len(value) > 320:
+        raise ValueError(f"{value!r} is not a plain email address")
+    value = value.strip()
     local, at, domain = value.rpartition("@")
     if not at or not local or "." not in domain or _ADDRESS_FORBIDDEN & set(value):
         raise ValueError(f"{value!r} is not a plain email address")

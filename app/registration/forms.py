@@ -1,28 +1,46 @@
 """Registration forms: they check the shape of what a delegate types; the services check the rules."""
 import functools
-import re
 from datetime import date
 
 import pycountry
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
+from app import text
 from app.extensions import db
 from app.meetings.formatting import format_day
 from app.registration.models import DelegateRole, Organisation
 from app.registration.services import RegistrationData
 
 SALUTATIONS = ["Mr", "Ms", "Mx", "Dr", "Prof.", "H.E."]
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def single_line(form, field):
-    if field.data and _CONTROL.search(field.data):
-        raise ValidationError("Use a single line without control characters.")
+    problem = text.single_line_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def multi_line(form, field):
+    problem = text.multi_line_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def canonical_email(form, field):
+    """Check the address and keep it in its one stored form (lower case, IDNA domain)."""
+    try:
+        field.data = text.canonical_email(field.data)
+    except text.InvalidEmail as error:
+        raise ValidationError(str(error)) from None
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 @functools.cache
@@ -96,8 +114,9 @@ class DelegateDetailsForm(FlaskForm):
                        choices=_choices([("", "Choose…")] + [(r.value, r.label) for r in DelegateRole]),
                        validators=[DataRequired(message="Choose your role.")])
     days = MultiCheckboxField("Days you will attend")
-    dietary_needs = TextAreaField("Dietary needs (optional)", validators=[Optional(), Length(max=1000)])
-    accessibility_needs = TextAreaField("Accessibility needs (optional)", validators=[Optional(), Length(max=1000)])
+    dietary_needs = TextAreaField("Dietary needs (optional)", validators=[Optional(), Length(max=1000), multi_line])
+    accessibility_needs = TextAreaField("Accessibility needs (optional)",
+                                        validators=[Optional(), Length(max=1000), multi_line])
     needs_visa_letter = BooleanField("I need a visa invitation letter")
     nationality = SelectField("Nationality", widget=LongSelect(), validators=[Optional()])
     passport_number = StringField("Passport number", validators=[Optional(), Length(max=30), Regexp(
@@ -179,8 +198,7 @@ def details_of(registration) -> dict:
 
 
 class RegistrationForm(DelegateDetailsForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254), Email(
-        message="Enter a valid email address, such as name@ministry.gov.", check_deliverability=False)])
+    email = EmailField("Email", filters=[_strip], validators=[DataRequired(), Length(max=254), canonical_email])
     invitation_code = StringField("Invitation code", validators=[Optional(), Length(max=64), single_line])
 
     def __init__(self, meeting, *args, **kwargs):
@@ -190,7 +208,7 @@ class RegistrationForm(DelegateDetailsForm):
 
     def registration_data(self) -> RegistrationData:
         code = (self.invitation_code.data or "") if self.invitation_code is not None else ""
-        return self.to_data(self.email.data.strip(), code)
+        return self.to_data(self.email.data, code)
 
 
 class ConfirmForm(FlaskForm):

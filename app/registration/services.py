@@ -8,6 +8,7 @@ import pycountry
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import text
 from app.extensions import db
 from app.mail import messages
 from app.meetings.formatting import format_day
@@ -19,6 +20,9 @@ from app.registration.models import DelegateRole, Organisation, Registration, Re
 
 #: How long a confirmation link (and an unconfirmed registration) lives.
 CONFIRMATION_HOURS = 48
+#: Fields of RegistrationData that are one line of text, and those that may span several.
+SINGLE_LINE_FIELDS = ("salutation", "first_name", "last_name", "phone", "position", "function", "invitation_code")
+MULTI_LINE_FIELDS = ("dietary_needs", "accessibility_needs")
 
 
 @dataclass
@@ -89,8 +93,22 @@ def _quota_error(meeting: Meeting) -> str:
             f"the most this meeting allows per delegation.")
 
 
-def _check_details(meeting: Meeting, data: RegistrationData) -> dict[str, str]:
+def _check_text(data: RegistrationData) -> dict[str, str]:
+    """The same definition of clean text as the forms, for every caller of the services."""
     errors = {}
+    for name in SINGLE_LINE_FIELDS:
+        problem = text.single_line_problem(getattr(data, name))
+        if problem:
+            errors[name] = problem
+    for name in MULTI_LINE_FIELDS:
+        problem = text.multi_line_problem(getattr(data, name))
+        if problem:
+            errors[name] = problem
+    return errors
+
+
+def _check_details(meeting: Meeting, data: RegistrationData) -> dict[str, str]:
+    errors = _check_text(data)
     try:
         parse_delegation(data.delegation)
     except ValueError:
@@ -154,7 +172,10 @@ def _remind_existing(existing: Registration) -> RegistrationResult:
 
 def register_delegate(meeting: Meeting, data: RegistrationData, now: datetime) -> RegistrationResult:
     """Record a registration awaiting email confirmation, or re-send the links of an existing one."""
-    email = data.email.strip().lower()
+    try:
+        email = text.canonical_email(data.email)
+    except text.InvalidEmail as error:
+        raise RegistrationRefused({"email": str(error)}) from None
     existing = get_live_registration(meeting, email)
     if existing is not None and _expired(existing, now):
         db.session.delete(existing)
@@ -191,6 +212,10 @@ def confirm_registration(registration: Registration, now: datetime) -> Registrat
     if registration.status is not RegistrationStatus.UNCONFIRMED:
         db.session.rollback()
         return registration  # a second click on the link changes nothing
+    if meeting.is_cancelled:
+        db.session.rollback()
+        raise RegistrationRefused({"": "This meeting has been cancelled, so registrations can no longer be "
+                                       "confirmed."})
     registration.email_confirmed_at = now
     allocation.place(meeting, registration)
     db.session.flush()

@@ -1,0 +1,68 @@
+"""What counts as clean text, defined once for forms, services, the outbox and queries.
+
+A single-line text (a name, a title, a header) holds no character of the Unicode
+categories Cc (controls, C0 and C1), Zl and Zp (line and paragraph separators), and no
+bidirectional override or isolate (U+202A-U+202E, U+2066-U+2069), which can make a name
+display as something else. The zero-width joiners U+200C and U+200D stay: Arabic,
+Persian and Indic names need them. A multi-line text (dietary needs, a description)
+may also hold line breaks and tabs.
+
+Email addresses have one canonical form: stripped, lower-cased, with the domain in IDNA
+(ASCII). The local part must be ASCII: sending to anything else needs SMTPUTF8, which
+the outbox does not speak.
+"""
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+
+#: Bidirectional embeddings, overrides and isolates.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\n\r\t")
+
+
+def _forbidden_in_line(char: str) -> bool:
+    return char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def single_line_problem(value: str | None) -> str | None:
+    """Why ``value`` is not a clean single line, or None when it is."""
+    if value and any(_forbidden_in_line(char) for char in value):
+        return "Use a single line, without line breaks, control or text-direction characters."
+    return None
+
+
+def multi_line_problem(value: str | None) -> str | None:
+    """Why ``value`` is not clean text over several lines, or None when it is."""
+    if value and any(_forbidden_in_line(char) and char not in _LINE_BREAKS for char in value):
+        return "Remove the control or text-direction characters from this text."
+    return None
+
+
+def clean_single_line(value: str) -> str:
+    """``value`` with every forbidden character replaced by a space, spaces collapsed."""
+    if not single_line_problem(value):
+        return value
+    return " ".join("".join(" " if _forbidden_in_line(char) else char for char in value).split())
+
+
+def has_nul(value: str | None) -> bool:
+    """NUL cannot be stored by PostgreSQL, and means nothing in any text a person types."""
+    return bool(value) and "\x00" in value
+
+
+class InvalidEmail(ValueError):
+    """An address that cannot be used; the message says why, for the person who typed it."""
+
+
+def canonical_email(value: str) -> str:
+    """The one stored form of an address; raises InvalidEmail with a message for the form."""
+    value = (value or "").strip()
+    local = value.rpartition("@")[0]
+    if not local.isascii():
+        raise InvalidEmail("Use an address whose part before the @ has only Latin letters, digits "
+                           "and punctuation; addresses with accents there cannot receive our emails.")
+    try:
+        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise InvalidEmail("Enter a valid email address, such as name@ministry.gov.") from None
+    return checked.ascii_email.lower()
