@@ -72,13 +72,33 @@ def read_catalogue_version():
     return row[0] if row else None
 
 
+#: The query arguments any cached page reads. Others (``?cb=123``) change nothing on the
+#: page, so they are left out of the key: otherwise each would store one more copy.
+KNOWN_ARGUMENTS = ("type", "year", "country", "domain", "q", "page", "per_page", "when")
+
+
+def known_arguments() -> str:
+    """The request's known query arguments in one canonical order."""
+    return "&".join(f"{name}={value.strip()}" for name in KNOWN_ARGUMENTS
+                    for value in request.args.getlist(name) if value.strip())
+
+
+_NOT_CACHEABLE = "meetings.page_not_cacheable"
+
+
+def do_not_cache() -> None:
+    """Called by a view whose page repeats what the visitor typed (a notice about a bad
+    value): such a page is rendered for that request only, so no input fills the cache."""
+    request.environ[_NOT_CACHEABLE] = True
+
+
 def _cache_key() -> str | None:
     version = read_catalogue_version()
     if version is None:
         return None
     ttl = current_app.config["PAGE_CACHE_SECONDS"]
     bucket = int(time.time() // ttl) if ttl > 0 else 0
-    return f"page|{version}|{bucket}|{request.full_path}"
+    return f"page|{version}|{bucket}|{request.path}?{known_arguments()}"
 
 
 def cached_response(view):
@@ -96,7 +116,7 @@ def cached_response(view):
                 return response
             body = response.get_data()
             entry = (body, dict(response.headers), hashlib.sha256(body).hexdigest()[:32])
-            if key:
+            if key and not request.environ.get(_NOT_CACHEABLE):
                 page_cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
         body, headers, etag = entry
         if etag in request.if_none_match:

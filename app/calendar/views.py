@@ -17,12 +17,25 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 CACHE_SECONDS = 24 * 3600
 
 
-def _validators():
+def _validators(identity: str):
     """An ETag and a Last-Modified that change when any meeting changes (and daily, as feeds age)."""
     count, latest = services.get_calendar_version()
     today = datetime.now(timezone.utc).date()
-    raw = f"{count}:{latest}|{today}|{request.full_path}"
+    raw = f"{count}:{latest}|{today}|{identity}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32], latest
+
+
+def _feed_filters():
+    # Unknown filter values are dropped by parse_filters: the feed is then wider, never an error.
+    return services.feed_filters(parse_filters(request.args).filters)
+
+
+def _identity() -> str:
+    """What the calendar depends on, parsed: the path and the known parameters only, so an
+    unknown or meaningless query string (``?cb=1``, ``?type=nonsense``) adds no cache entry."""
+    if request.endpoint == "calendar.feed":
+        return f"{request.path}|{sorted(_feed_filters().as_args().items())}"
+    return f"{request.path}|programme={request.args.get('programme') == '1'}"
 
 
 def conditional_calendar(view):
@@ -34,7 +47,7 @@ def conditional_calendar(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        etag, last_modified = _validators()
+        etag, last_modified = _validators(_identity())
         response = Response(status=200)
         response.set_etag(etag, weak=True)  # weak: DTSTAMP differs between renderings
         response.last_modified = last_modified
@@ -79,8 +92,7 @@ def meeting_ics(slug):
 @bp.get("/calendar.ics")
 @conditional_calendar
 def feed():
-    # Unknown filter values are dropped by parse_filters: the feed is then wider, never an error.
-    filters = services.feed_filters(parse_filters(request.args).filters)
+    filters = _feed_filters()
     meetings = services.list_feed_meetings(datetime.now(timezone.utc), filters)
     name = services.feed_name(current_app.config["SECRETARIAT_NAME"], filters)
     return _ics(feed_calendar(meetings, name=name), "meetings.ics")

@@ -7,12 +7,14 @@ import pycountry
 from sqlalchemy import extract, or_, select
 
 from app.extensions import db
+from app.text import has_nul, single_line_problem
 from app.meetings.catalogue import CatalogueState
 from app.meetings.models import Domain, Meeting, MeetingStatus, MeetingType
 
 ARCHIVE_PAGE_SIZE = 20
 PUBLIC_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
 MIN_YEAR, MAX_YEAR = 1990, 2100
+SLUG_MAX_LENGTH = 120
 
 
 class RegistrationState(enum.Enum):
@@ -90,7 +92,7 @@ def parse_filters(args) -> ParsedFilters:
             problems.append(f"Unknown meeting type “{raw_type[:40]}” was ignored.")
     raw_year = (args.get("year") or "").strip()
     if raw_year:
-        if raw_year.isdigit() and MIN_YEAR <= int(raw_year) <= MAX_YEAR:
+        if _is_number(raw_year) and MIN_YEAR <= int(raw_year) <= MAX_YEAR:
             values["year"] = int(raw_year)
         else:
             problems.append(f"Year “{raw_year[:10]}” is not a year between {MIN_YEAR} and {MAX_YEAR}; it was ignored.")
@@ -107,8 +109,17 @@ def parse_filters(args) -> ParsedFilters:
             values["domain"] = Domain(raw_domain)
         except ValueError:
             problems.append(f"Unknown action-plan domain “{raw_domain[:40]}” was ignored.")
-    values["text"] = " ".join((args.get("q") or "").split())[:200]
+    raw_text = args.get("q") or ""
+    if single_line_problem(raw_text):
+        problems.append("The search text held control characters; it was ignored.")
+    else:
+        values["text"] = " ".join(raw_text.split())[:200]
     return ParsedFilters(ArchiveFilters(**values), problems)
+
+
+def _is_number(raw: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "²", which ``int`` refuses."""
+    return raw.isascii() and raw.isdigit()
 
 
 def parse_page(raw) -> int | None:
@@ -116,7 +127,7 @@ def parse_page(raw) -> int | None:
     if raw is None or raw == "":
         return 1
     raw = str(raw).strip()
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+    if not _is_number(raw) or len(raw) > 6 or int(raw) < 1:
         return None
     return int(raw)
 
@@ -179,6 +190,8 @@ def list_archive_countries(now: datetime) -> list[str]:
 
 def get_public_meeting(slug: str) -> Meeting | None:
     """A published or cancelled meeting by its slug; drafts are not public."""
+    if not slug or len(slug) > SLUG_MAX_LENGTH or has_nul(slug):
+        return None  # no meeting has such a slug, and PostgreSQL cannot even compare a NUL
     return db.session.scalar(_public().where(Meeting.slug == slug))
 
 

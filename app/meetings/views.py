@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
 
-from app.caching import cached_response
+from app.caching import cached_response, do_not_cache
 from app.documents.storage import load_bytes
 from app.extensions import db
 from app.meetings import services
@@ -38,6 +38,8 @@ def archive():
     pagination = services.list_past(now, parsed.filters, page)
     if page > max(pagination.pages, 1):
         abort(404, description=f"There is no page {page}; the list has {max(pagination.pages, 1)}.")
+    if parsed.problems:
+        do_not_cache()
     return render_template(
         "meetings/archive.html", pagination=pagination, filters=parsed.filters, problems=parsed.problems,
         meeting_types=list(MeetingType), domains=list(Domain), years=services.list_archive_years(now),
@@ -56,7 +58,11 @@ def meeting(slug):
                            registration=services.get_registration_state(found, now))
 
 
-@bp.get("/meetings/<slug>/documents/<int:document_id>/<path:filename>")
+#: The largest id a document can have (PostgreSQL's integer): a larger one is a 404, not a database error.
+MAX_ID = 2**31 - 1
+
+
+@bp.get(f"/meetings/<slug>/documents/<int(max={MAX_ID}):document_id>/<path:filename>")
 def document(slug, document_id, filename):
     found = services.get_public_meeting(slug)
     doc = db.session.get(Document, document_id)
