@@ -4,12 +4,10 @@ Each message is committed as sent right after the SMTP server accepts it, so a c
 loses at most the status of the message in flight (which is then sent again, with the
 same Message-ID, once its lease expires), never a message.
 """
-import smtplib
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,13 +20,8 @@ from app.extensions import db
 from app.mail.claims import claim_batch, new_worker_id, record_attempt, release, renew_lease
 from app.mail.compose import build_message
 from app.mail.outbox import AttemptOutcome, OutboxMessage, OutboxStatus
+from app.mail.smtp import UNSENDABLE, close_connection, describe, open_connection, server_down
 from app.meetings.models import utcnow
-
-#: SMTP failures that mean the server is unavailable: stop the batch. (Every
-#: smtplib.SMTPException is an OSError; other OSErrors are network failures.)
-_SERVER_DOWN = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError)
-#: A message that can never be sent as stored (e.g. a header with a line break).
-_UNSENDABLE = (flask_mail.BadHeaderError, ValueError, UnicodeError, AssertionError)
 
 
 @dataclass
@@ -82,59 +75,6 @@ def count_waiting() -> int:
         OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))))
 
 
-class _TimedConnection(flask_mail.Connection):
-    """Flask-Mail's connection with a socket timeout, so a hung server cannot hang the worker."""
-
-    def __init__(self, mail_state, timeout: float):
-        super().__init__(mail_state)
-        self.timeout = timeout
-
-    def configure_host(self):
-        state = self.mail
-        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
-        host = smtp_class(state.server, state.port, timeout=self.timeout)
-        host.set_debuglevel(int(state.debug))
-        if state.use_tls:
-            host.starttls()
-        if state.username and state.password:
-            host.login(state.username, state.password)
-        return host
-
-
-def open_connection(timeout: float) -> _TimedConnection:
-    """Connect, EHLO, STARTTLS and log in: one SMTP connection for a whole batch."""
-    connection = _TimedConnection(current_app.extensions["mail"], timeout)
-    connection.__enter__()
-    return connection
-
-
-def close_connection(connection: _TimedConnection) -> None:
-    """QUIT; a server that already went away cannot mask the batch's outcome."""
-    with suppress(smtplib.SMTPException, OSError):
-        connection.__exit__(None, None, None)
-
-
-def describe(error: BaseException) -> str:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        replies = "; ".join(f"{code} {_text(reply)}" for code, reply in error.recipients.values())
-        return f"recipient refused: {replies}"
-    if isinstance(error, smtplib.SMTPResponseException):
-        return f"{error.smtp_code} {_text(error.smtp_error)}"
-    return f"{type(error).__name__}: {error}"[:2000]
-
-
-def _text(reply) -> str:
-    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-
-
-def _server_down(error: BaseException) -> bool:
-    if isinstance(error, _SERVER_DOWN):
-        return True
-    if isinstance(error, smtplib.SMTPException):  # a reply; 421: the server is closing (RFC 5321 4.2.2)
-        return getattr(error, "smtp_code", None) == 421
-    return isinstance(error, OSError)  # refused, reset, timed out
-
-
 @dataclass
 class _Pass:
     """The state of one pass of the worker."""
@@ -171,7 +111,7 @@ def _load(ids: list[int]) -> list[tuple[int, int, flask_mail.Message | Exception
     for row in rows:
         try:
             loaded.append((row.id, row.attempts, build_message(row)))
-        except _UNSENDABLE as error:
+        except UNSENDABLE as error:
             loaded.append((row.id, row.attempts, error))
     db.session.commit()
     return loaded
@@ -205,11 +145,11 @@ def _send_each(run: _Pass, batch: deque, connection, stop_event) -> None:
             continue
         try:
             connection.send(message)
-        except _UNSENDABLE as error:
+        except UNSENDABLE as error:
             _failure(run, message_id, attempts, error, permanent=True)
         except OSError as error:  # smtplib.SMTPException included
             _failure(run, message_id, attempts, error)
-            if _server_down(error):
+            if server_down(error):
                 _server_unavailable(run, batch, error)
                 return
         else:
