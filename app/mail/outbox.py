@@ -73,6 +73,9 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     #: Worker holding the lease while sending (host:pid:random).
     claimed_by: Mapped[str | None] = mapped_column(String(120))
+    #: Set by the claiming worker in the commit just before it hands the message to the
+    #: SMTP server; NULL otherwise. A lease that expires with it set was a real attempt.
+    sending_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
