@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.mail.compose import INVITE_FILENAME, build_message
+from app.mail.outage import DatabaseUnavailable
 from app.mail.outbox import OutboxMessage, OutboxStatus
 from app.mail.worker import SendStats, not_sending_reason, send_pending, work
 
@@ -33,7 +34,12 @@ def _summary(stats: SendStats) -> str:
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Messages per SMTP connection.")
 def send_pending_command(batch_size):
     """Send the due messages once (one batch) and print the counts."""
-    click.echo(_summary(send_pending(batch_size=batch_size)))
+    try:
+        stats = send_pending(batch_size=batch_size)
+    except DatabaseUnavailable as error:
+        raise click.ClickException(f"Stopped: {error}. The messages this pass claimed return to the queue "
+                                   "when their lease expires.") from error
+    click.echo(_summary(stats))
 
 
 @mail.command("work")

@@ -44,6 +44,15 @@ def close_connection(connection: _TimedConnection) -> None:
         connection.__exit__(None, None, None)
 
 
+def send(connection: _TimedConnection, message: flask_mail.Message) -> BaseException | None:
+    """Hand one message to the server; the error, or None once the server accepted it."""
+    try:
+        connection.send(message)
+    except UNSENDABLE + (OSError,) as error:  # smtplib.SMTPException included
+        return error
+    return None
+
+
 def describe(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         replies = "; ".join(f"{code} {_text(reply)}" for code, reply in error.recipients.values())

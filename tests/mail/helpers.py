@@ -61,3 +61,17 @@ def attempts_of(message_id: int) -> list[OutboxAttempt]:
     db.session.expire_all()
     return db.session.scalars(select(OutboxAttempt).where(OutboxAttempt.outbox_message_id == message_id)
                               .order_by(OutboxAttempt.id)).all()
+
+
+def on_accept(sink, callback, *, nth=1) -> None:
+    """Call ``callback()`` in the sink's thread when it accepts its ``nth`` message, before
+    the client hears the reply: the moment the message has gone but the sender cannot know."""
+    handle_data, accepted = sink.handle_DATA, itertools.count(1)
+
+    async def handle_DATA(server, session, envelope):
+        reply = await handle_data(server, session, envelope)
+        if reply.startswith("250") and next(accepted) == nth:
+            callback()
+        return reply
+
+    sink.handle_DATA = handle_DATA  # aiosmtpd looks the hook up on each new SMTP session

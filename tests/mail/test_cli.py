@@ -135,8 +135,12 @@ def test_a_worker_killed_mid_batch_resumes_without_loss_or_duplicates(app, runne
 
     assert Counter(smtp.message_ids()) == Counter({m.message_id: 1 for m in messages})
     assert {row.status for row in rows()} == {OutboxStatus.SENT}
-    in_flight = rows()[3]
+    # The 4th had been handed to the server: an attempt. The 5th to 8th were never tried.
+    in_flight, *untried = rows()[3:]
+    assert in_flight.attempts == 2
     assert [a.outcome for a in attempts_of(in_flight.id)] == [AttemptOutcome.ABANDONED, AttemptOutcome.SENT]
+    assert [(row.attempts, [a.outcome for a in attempts_of(row.id)]) for row in untried] == \
+        [(1, [AttemptOutcome.SENT])] * 4
 
 
 def test_sigterm_stops_the_worker_after_the_current_message(app, runner, smtp, migrated, tmp_path, processes):

@@ -6,7 +6,8 @@ from datetime import timedelta
 from flask_mail import email_dispatched
 from sqlalchemy import create_engine, text
 
-from app.mail.claims import claim_batch
+from app.extensions import db
+from app.mail.claims import claim_batch, mark_in_flight
 from app.mail.outbox import AttemptOutcome, OutboxStatus
 from app.mail.worker import Settings, send_pending, work
 from app.meetings.models import utcnow
@@ -142,10 +143,37 @@ def test_claims_are_exclusive_until_the_lease_expires(app):
 
     assert len(first) == 4 and len(second) == 2 and not set(first) & set(second)
     assert sorted(after_lease) == sorted(first + second)
-    for row in rows():
-        assert row.claimed_by == "c" and row.attempts == 1
-        (abandoned,) = attempts_of(row.id)
-        assert abandoned.outcome is AttemptOutcome.ABANDONED and abandoned.worker in ("a", "b")
+    assert {row.claimed_by for row in rows()} == {"c"}
+
+
+def test_only_a_claim_handed_to_the_server_counts_as_an_attempt(app):
+    """Of a dead worker's claims, the one it had handed to the SMTP server may have gone
+    out: that is an attempt. The others were never tried and count nothing."""
+    in_flight, untried = queue(2, calendar=False)
+    now, lease = utcnow(), timedelta(seconds=300)
+    claim_batch(worker_id="dead", now=now, lease=lease, batch_size=10, max_attempts=10)
+    mark_in_flight(in_flight.id, worker_id="dead", at=now)
+    db.session.commit()
+
+    claim_batch(worker_id="next", now=now + lease, lease=lease, batch_size=10, max_attempts=10)
+
+    first, second = rows()
+    assert (first.attempts, [(a.outcome, a.worker) for a in attempts_of(first.id)]) == \
+        (1, [(AttemptOutcome.ABANDONED, "dead")])
+    assert (second.attempts, attempts_of(second.id)) == (0, [])
+    assert {row.claimed_by for row in rows()} == {"next"} and first.sending_started_at is None
+
+
+def test_a_worker_taking_back_its_own_claims_records_no_abandoned_attempt(app):
+    (message,) = queue(calendar=False)
+    now, lease = utcnow(), timedelta(seconds=300)
+    claim_batch(worker_id="w", now=now, lease=lease, batch_size=10, max_attempts=10)
+    mark_in_flight(message.id, worker_id="w", at=now)
+    db.session.commit()
+
+    assert claim_batch(worker_id="w", now=now + lease, lease=lease, batch_size=10, max_attempts=10) == [message.id]
+
+    assert (rows()[0].attempts, attempts_of(message.id)) == (0, [])
 
 
 def test_a_claim_never_takes_rows_another_worker_is_claiming(app, migrated):
