@@ -13,7 +13,9 @@ from app.extensions import db
 from app.mail.compose import INVITE_FILENAME, build_message
 from app.mail.outage import DatabaseUnavailable
 from app.mail.outbox import OutboxMessage, OutboxStatus
+from app.mail.requeue import RequeueError, requeue_failed, requeue_message
 from app.mail.worker import SendStats, not_sending_reason, send_pending, work
+from app.meetings.models import utcnow
 
 mail = AppGroup("mail", help="The email outbox and its worker.")
 
@@ -65,6 +67,25 @@ def work_command(poll_interval, batch_size, claim_seconds):
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     click.echo("Outbox worker stopped.")
+
+
+@mail.command("retry")
+@click.argument("message_id", type=int, required=False)
+@click.option("--all-failed", is_flag=True, help="Every failed message instead of one.")
+def retry_command(message_id, all_failed):
+    """Send a failed message again (or every failed one), with a fresh series of attempts."""
+    if (message_id is None) == (not all_failed):
+        raise click.UsageError("Give the id of one failed message, or --all-failed.")
+    if all_failed:
+        count = requeue_failed(now=utcnow())
+        click.echo("No failed messages." if not count
+                   else f"Requeued {count} failed message{'' if count == 1 else 's'}.")
+        return
+    try:
+        requeue_message(message_id, now=utcnow())
+    except RequeueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Requeued 1 failed message ({message_id}).")
 
 
 @mail.command("list")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.mail.outbox import AttemptOutcome, OutboxStatus
+from app.mail.worker import send_pending
 from tests.mail.helpers import attempts_of, queue, rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +87,58 @@ def test_show_a_plain_message_and_an_unknown_id(app, runner):
     result = runner.invoke(args=["mail", "show", "999999"])
     assert result.exit_code == 1
     assert "No outbox message with id 999999." in result.output
+
+
+def _fail(app, smtp, count):
+    """``count`` messages the server refused until the worker gave them up."""
+    app.config["MAIL_MAX_ATTEMPTS"] = 1
+    messages = queue(count)
+    smtp.refuse = "554 5.7.1 Relay access denied"
+    send_pending()
+    smtp.refuse = None
+    assert {row.status for row in rows()} == {OutboxStatus.FAILED}
+    return messages
+
+
+def test_retry_sends_a_failed_message_again_with_its_message_id(app, runner, smtp):
+    failed, other = _fail(app, smtp, 2)
+
+    result = runner.invoke(args=["mail", "retry", str(failed.id)])
+
+    assert (result.exit_code, result.output) == (0, f"Requeued 1 failed message ({failed.id}).\n")
+    shown = runner.invoke(args=["mail", "show", str(failed.id)]).output.splitlines()
+    assert shown[:2] == [f"Message {failed.id}: pending, 0 attempt(s)", "Last error: 554 5.7.1 Relay access denied"]
+    assert runner.invoke(args=["mail", "send-pending"]).output == "Sent 1, retrying 0, failed 0.\n"
+    assert smtp.message_ids() == [failed.message_id]
+    assert [row.status for row in rows()] == [OutboxStatus.SENT, OutboxStatus.FAILED]
+    assert [a.outcome for a in attempts_of(failed.id)] == [AttemptOutcome.FAILED, AttemptOutcome.SENT]
+
+
+def test_retry_all_failed_requeues_every_failed_message(app, runner, smtp):
+    messages = _fail(app, smtp, 3)
+    (pending,) = queue()
+
+    assert runner.invoke(args=["mail", "retry", "--all-failed"]).output == "Requeued 3 failed messages.\n"
+
+    assert {row.status for row in rows()} == {OutboxStatus.PENDING}
+    assert send_pending().sent == 4
+    assert Counter(smtp.message_ids()) == Counter({m.message_id: 1 for m in messages + [pending]})
+    assert runner.invoke(args=["mail", "retry", "--all-failed"]).output == "No failed messages.\n"
+
+
+def test_retry_refuses_an_unknown_id_and_a_message_that_did_not_fail(app, runner, smtp):
+    app.config["MAIL_SERVER"] = None
+    (message,) = queue()
+
+    unknown = runner.invoke(args=["mail", "retry", "999999"])
+    pending = runner.invoke(args=["mail", "retry", str(message.id)])
+    neither = runner.invoke(args=["mail", "retry"])
+
+    assert unknown.exit_code == 1 and "No outbox message with id 999999." in unknown.output
+    assert pending.exit_code == 1
+    assert f"Message {message.id} is pending, not failed; only a failed message can be retried." in pending.output
+    assert neither.exit_code == 2 and "--all-failed" in neither.output
+    assert [(row.status, row.attempts) for row in rows()] == [(OutboxStatus.PENDING, 0)]
 
 
 def _worker(migrated, smtp, tmp_path, *args):
