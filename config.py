@@ -5,8 +5,11 @@ Nothing here is read at import time: each class reads the environment when
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
+#: The key DevelopmentConfig falls back to: public, so it may serve this computer only.
+DEVELOPMENT_KEY = "development-only-not-secret"
 
 
 def _env_bool(name, default=False):
@@ -14,6 +17,10 @@ def _env_bool(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name):
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 class Config:
@@ -59,6 +66,24 @@ class Config:
         self.REMINDER_EMAIL_SECONDS = int(os.environ.get("REMINDER_EMAIL_SECONDS", "300"))
         #: Days after a meeting ends that its manage links keep working.
         self.MANAGE_LINK_DAYS_AFTER_MEETING = int(os.environ.get("MANAGE_LINK_DAYS_AFTER_MEETING", "30"))
+        # Security (app/security.py).
+        #: Proxies in front that set X-Forwarded-For/-Proto/-Host/-Port (werkzeug's ProxyFix); 0: none.
+        self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+        #: Host names the app answers to; None answers any (links never use the Host header).
+        self.TRUSTED_HOSTS = None
+        #: Seconds of Strict-Transport-Security sent on HTTPS responses; 0 sends none.
+        self.HSTS_SECONDS = 0
+        #: Answer only clients on this computer (the development key is public).
+        self.LOOPBACK_ONLY = False
+        #: Development-only routes (an outbox viewer, say) exist only when this is set.
+        self.ENABLE_DEV_ROUTES = _env_bool("ENABLE_DEV_ROUTES")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = False
+
+    def hosts(self, *names):
+        """``names``, BASE_URL's host and those listed in TRUSTED_HOSTS (comma-separated)."""
+        return list(dict.fromkeys(n for n in (*names, urlsplit(self.BASE_URL).hostname, *_env_list("TRUSTED_HOSTS")) if n))
 
     def validate(self):
         """Raise if the configuration cannot run; called by ``create_app``."""
@@ -67,8 +92,12 @@ class Config:
 class DevelopmentConfig(Config):
     def __init__(self):
         super().__init__()
-        # Development only: a throw-away key so `make run` works with nothing set.
-        self.SECRET_KEY = self.SECRET_KEY or "development-only-not-secret"
+        # A throw-away key so `make run` works with nothing set. It is public, so with it
+        # the app answers only this computer, addressed by a loopback name.
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = DEVELOPMENT_KEY
+            self.LOOPBACK_ONLY = True
+        self.TRUSTED_HOSTS = self.hosts("localhost", "127.0.0.1")
 
 
 class TestingConfig(Config):
@@ -80,9 +109,20 @@ class TestingConfig(Config):
         self.WTF_CSRF_ENABLED = False
         self.PAGE_CACHE_SECONDS = 0
         self.BASE_URL = "http://meetings.test"
+        # Every test client comes from one address; the limits' own tests turn them on.
+        self.RATELIMIT_ENABLED = False
+        self.REMINDER_EMAIL_SECONDS = 0
 
 
 class ProductionConfig(Config):
+    def __init__(self):
+        super().__init__()
+        # The recipe puts nginx in front (deploy/nginx.conf): one hop, unless told otherwise.
+        self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "1"))
+        self.TRUSTED_HOSTS = self.hosts()
+        self.HSTS_SECONDS = 365 * 24 * 3600
+        self.SESSION_COOKIE_SECURE = True
+
     def validate(self):
         if not self.SECRET_KEY or len(self.SECRET_KEY) < 32:
             raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters")
@@ -91,6 +131,8 @@ class ProductionConfig(Config):
         if not self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://", "redis+sentinel://")):
             raise RuntimeError("RATELIMIT_STORAGE_URI must name a Redis server in production "
                                "(in-memory limits are per worker)")
+        if self.ENABLE_DEV_ROUTES:
+            raise RuntimeError("ENABLE_DEV_ROUTES must not be set in production")
 
 
 CONFIGS = {

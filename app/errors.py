@@ -1,8 +1,10 @@
 """Error pages (HTML for the site, JSON for the API): nothing a user does ends in a bare 500."""
 from flask import jsonify, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.urls import base_url_adapter
 
 
 def _wants_json():
@@ -14,6 +16,10 @@ def register_error_handlers(app):
     def http_error(error):
         if _wants_json():
             return jsonify(error={"status": error.code, "message": error.description}), error.code
+        if request_ctx.url_adapter is None:
+            # The Host was refused (TRUSTED_HOSTS) before any URL could be matched: the
+            # page's links are built against BASE_URL instead.
+            request_ctx.url_adapter = base_url_adapter()
         return render_template("errors/error.html", error=error), error.code
 
     @app.errorhandler(Exception)
