@@ -1,11 +1,12 @@
 """The public JSON API, thin over the catalogue services."""
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 
 from app.caching import cached_response
 from app.meetings import services
 from app.meetings.models import Meeting
+from app.urls import absolute_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 100
@@ -41,8 +42,8 @@ def meeting_summary(meeting: Meeting, now: datetime) -> dict:
         "domain": meeting.domain.value if meeting.domain else None,
         "summary": meeting.summary,
         "registration": services.get_registration_state(meeting, now).value,
-        "url": url_for("meetings.meeting", slug=meeting.slug, _external=True),
-        "api_url": url_for("api.meeting", slug=meeting.slug, _external=True),
+        "url": absolute_url("meetings.meeting", slug=meeting.slug),
+        "api_url": absolute_url("api.meeting", slug=meeting.slug),
     }
 
 
@@ -73,8 +74,7 @@ def meeting_detail(meeting: Meeting, now: datetime) -> dict:
             "filename": d.filename,
             "content_type": d.content_type,
             "size": d.size,
-            "url": url_for("meetings.document", slug=meeting.slug, document_id=d.id,
-                           filename=d.filename, _external=True),
+            "url": absolute_url("meetings.document", slug=meeting.slug, document_id=d.id, filename=d.filename),
         } for d in meeting.documents],
     })
     return data
