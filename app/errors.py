@@ -4,6 +4,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.security import escape_for_log
 from app.urls import base_url_adapter
 
 
@@ -24,6 +25,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
-        app.logger.exception("unhandled error on %s", request.path)
+        # Escaped: a %0a in the address must not start a line of its own in the log.
+        app.logger.exception("unhandled error on %s %s", request.method, escape_for_log(request.path))
         db.session.rollback()
         return http_error(InternalServerError())

@@ -8,9 +8,12 @@
 - The client's address, scheme, host and port come from X-Forwarded-* only through
   PROXY_HOPS trusted proxies (werkzeug's ProxyFix); the host must be in TRUSTED_HOSTS.
 - With LOOPBACK_ONLY (the public development key) the app answers this computer only.
+- Log records of the app, werkzeug and gunicorn have access tokens masked.
 """
 import functools
 import ipaddress
+import logging
+import re
 
 from flask import abort, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -98,6 +101,51 @@ def _answer_this_computer_only():
                                "it answers only the computer it runs on.")
 
 
+# --- Logs ----------------------------------------------------------------------------
+
+#: Access tokens in addresses: confirmation and manage links (/meetings/<slug>/confirm/<token>,
+#: /meetings/<slug>/registration/<token>[/cancel]), a reset link's /reset/<token> or ?token=.
+#: The same rules as the maps in deploy/nginx.conf.
+_TOKEN_PATHS = re.compile(r"(?i)(/+meetings/+[^/?\s]+/+(?:confirm|registration)/+|/reset/+)[^/?\s\"']+")
+_TOKEN_QUERY = re.compile(r"(?i)([?&]token=)[^&\s\"']+")
+#: Loggers whose records are masked: Flask's app.logger (log through it), the development
+#: server's access log, gunicorn's.
+MASKED_LOGGERS = ("werkzeug", "gunicorn.error", "gunicorn.access")
+
+
+def mask_tokens(text: str) -> str:
+    """``text`` with every access token replaced by "[token]"."""
+    return _TOKEN_QUERY.sub(r"\1[token]", _TOKEN_PATHS.sub(r"\1[token]", text))
+
+
+def escape_for_log(text: str) -> str:
+    """``text`` on one line: line breaks, other unprintable characters and backslashes escaped,
+    so that what a client sends cannot pose as a line of the log."""
+    return "".join(c if c.isprintable() and c != "\\" else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+class MaskTokens(logging.Filter):
+    """Masks access tokens in a record's message and traceback before any handler sees it."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is logging's to report, not ours
+            return True
+        masked = mask_tokens(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_tokens(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def _mask_logs(app):
+    for logger in (app.logger, *map(logging.getLogger, MASKED_LOGGERS)):
+        if not any(isinstance(f, MaskTokens) for f in logger.filters):
+            logger.addFilter(MaskTokens())
+
+
 def init_app(app):
     """Install the policy on ``app``; called first in ``create_app``."""
     hops = app.config["PROXY_HOPS"]
@@ -106,3 +154,4 @@ def init_app(app):
     if app.config["LOOPBACK_ONLY"]:
         app.before_request(_answer_this_computer_only)
     app.after_request(_apply_policy)
+    _mask_logs(app)

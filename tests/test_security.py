@@ -1,12 +1,16 @@
 """The response policy (app/security.py) on every route, the proxy and hosts the app
-trusts, and the session cookie."""
+trusts, the session cookie, and access tokens kept out of logs."""
+import http.client
+import logging
 import re
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from flask import request, session
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
@@ -282,3 +286,57 @@ def test_the_development_key_serves_this_computer_only(development):
 def test_with_a_key_of_its_own_development_serves_other_computers(development):
     client = development(SECRET_KEY="a-key-of-my-own")
     assert client.get("/", environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 200
+
+
+# --- Tokens in logs ------------------------------------------------------------------
+
+SECRET = "eyJtIjoxLCJyIjoic2VjcmV0In0.SECRETsignatureSECRETsign"
+
+
+@pytest.fixture
+def logs(caplog, monkeypatch):
+    """caplog at INFO. The migrations' logging.config.fileConfig (run in this process by
+    the ``migrated`` fixture, never by a server) disables the loggers that existed then."""
+    for name in ("app", "werkzeug"):
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+    caplog.set_level("INFO")
+    return caplog
+
+
+def test_the_development_servers_access_log_masks_tokens(app, logs):
+    meeting = make_open_meeting()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        for path in (f"/meetings/{meeting.slug}/confirm/{SECRET}", f"/meetings/{meeting.slug}/registration/{SECRET}",
+                     f"/meetings/{meeting.slug}/registration/{SECRET}/cancel"):
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    lines = [record.getMessage() for record in logs.records if record.name == "werkzeug"]
+    assert len(lines) == 3
+    assert SECRET not in logs.text
+    assert f"/meetings/{meeting.slug}/confirm/[token]" in lines[0]
+    assert f"/meetings/{meeting.slug}/registration/[token]/cancel" in lines[2]
+
+
+def test_the_apps_log_masks_tokens_in_messages_and_tracebacks(app, client, logs):
+    @app.get("/meetings/<slug>/registration/<token>/fails")
+    def fails(slug, token):
+        raise RuntimeError(f"could not load {request.path}")
+
+    response = client.get(f"/meetings/m/registration/{SECRET}/fails")
+    assert response.status_code == 500
+    assert "could not load" in logs.text  # the traceback
+    assert SECRET not in logs.text
+    assert "/meetings/m/registration/[token]/fails" in logs.text
+    app.logger.warning("reset asked from /organisers/reset/%s and /login?token=%s", SECRET, SECRET)
+    assert SECRET not in logs.text
+    assert "/organisers/reset/[token] and /login?token=[token]" in logs.text
+
