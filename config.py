@@ -31,7 +31,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'meetings.sqlite'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # hide_parameters: a failed statement's values (names, emails, passports) stay out of
+        # the exception's text, and so out of logs and tracebacks.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         #: Absolute base of every link the application sends out (emails, feeds).
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.SECRETARIAT_NAME = os.environ.get("SECRETARIAT_NAME", "Khartoum Process Secretariat")

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from flask import request, session
 from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -340,3 +342,12 @@ def test_the_apps_log_masks_tokens_in_messages_and_tracebacks(app, client, logs)
     assert SECRET not in logs.text
     assert "/organisers/reset/[token] and /login?token=[token]" in logs.text
 
+
+def test_a_failed_statement_keeps_the_values_it_was_given_out_of_its_error(app):
+    # Such an error ends in the log, with its traceback, when a page fails on it.
+    with pytest.raises(DBAPIError) as failed:
+        db.session.execute(text("SELECT no_such_column FROM meeting WHERE title = :title"),
+                           {"title": "amina.delegate@mfa.example"})
+    db.session.rollback()
+    assert "no_such_column" in str(failed.value)
+    assert "amina.delegate" not in str(failed.value)
