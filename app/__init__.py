@@ -3,7 +3,7 @@ from flask import Flask
 
 from app import security
 # The extension under another name: importing the app.mail package rebinds ``app.mail``.
-from app.extensions import csrf, db, limiter, migrate, page_cache
+from app.extensions import csrf, db, make_limiter, migrate, page_cache
 from app.extensions import mail as mail_extension
 
 
@@ -20,7 +20,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     mail_extension.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    limiter = make_limiter(app)
     page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000})
 
     from app import models  # noqa: F401  (every table, for migrations)
@@ -29,6 +29,7 @@ def create_app(config=None):
     from app.errors import register_error_handlers
     from app.meetings.views import bp as meetings_bp
     from app.registration.views import bp as registration_bp
+    from app.registration.views import limit_form_posts
     from app.templating import register_template_helpers
     from app.urls import absolute_url
 
@@ -36,6 +37,7 @@ def create_app(config=None):
     app.register_blueprint(api_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(registration_bp)
+    limit_form_posts(limiter)
     csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)

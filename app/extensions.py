@@ -31,9 +31,17 @@ mail = Mail()
 csrf = CSRFProtect()
 #: Per-process cache of rendered public pages, keyed by the catalogue version.
 page_cache = Cache()
-#: Abuse limits per client address (behind the proxy, ProxyFix makes it the client's).
-#: Storage, fallback and prefix come from the RATELIMIT_* settings.
-limiter = Limiter(key_func=get_remote_address)
+
+
+def make_limiter(app) -> Limiter:
+    """Abuse limits per client address (behind the proxy, ProxyFix makes it the client's),
+    from the RATELIMIT_* settings.
+
+    One Limiter per application, not one unbound instance: Flask-Limiter keeps the first
+    application's settings (key prefix, headers, fallback) on the instance, so a second
+    application would count under the first one's.
+    """
+    return Limiter(get_remote_address, app=app)
 
 
 @event.listens_for(Engine, "connect")

@@ -59,6 +59,11 @@ def registration_exists(registration: Registration):
     return _queue(registration, "registration_exists", "Your registration")
 
 
+def fresh_link(registration: Registration):
+    """The new manage link the delegate asked for; the older ones no longer work."""
+    return _queue(registration, "fresh_link", "Your new registration link")
+
+
 def status_changed(registration: Registration):
     """The email for the state a registration has just reached."""
     status = registration.status

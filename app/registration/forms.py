@@ -125,9 +125,11 @@ class DelegateDetailsForm(FlaskForm):
     passport_expiry = DateField("Passport expiry date", validators=[Optional()])
     list_consent = BooleanField("Show my name, title and function in the published List of Participants")
 
-    def __init__(self, meeting, *args, **kwargs):
+    def __init__(self, meeting, *args, passport_on_file: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
+        #: The passport number already stored (the manage page): shown masked, kept when left empty.
+        self.passport_on_file = masked_passport(passport_on_file)
         organisations = active_organisations()
         self.delegation.choices = _delegation_choices(organisations)
         self.delegation.render_key = ("delegation", organisations)
@@ -146,6 +148,8 @@ class DelegateDetailsForm(FlaskForm):
             valid = False
         if self.needs_visa_letter.data:
             for field in (self.nationality, self.passport_number, self.date_of_birth, self.passport_expiry):
+                if field is self.passport_number and self.passport_on_file:
+                    continue
                 if not field.data and not field.errors:
                     field.errors.append("Needed for the visa invitation letter.")
                     valid = False
@@ -187,10 +191,18 @@ class DelegateDetailsForm(FlaskForm):
         return general
 
 
+def masked_passport(number: str | None) -> str | None:
+    """The last three characters of a passport number, the rest hidden."""
+    if not number:
+        return None
+    return "•" * max(len(number) - 3, 3) + number[-3:]
+
+
 def details_of(registration) -> dict:
     """A registration's details as the form's initial data."""
+    # Not the passport number: the page shows it masked, and an empty field keeps it.
     names = ("salutation", "first_name", "last_name", "phone", "delegation", "position", "function", "days",
-             "dietary_needs", "accessibility_needs", "needs_visa_letter", "nationality", "passport_number",
+             "dietary_needs", "accessibility_needs", "needs_visa_letter", "nationality",
              "date_of_birth", "passport_expiry", "list_consent")
     data = {name: getattr(registration, name) for name in names}
     data["role"] = registration.role.value
@@ -213,3 +225,10 @@ class RegistrationForm(DelegateDetailsForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a POST with a CSRF token."""
+
+
+class LinkRequestForm(FlaskForm):
+    """The address to which a fresh link to one's registration is sent."""
+
+    email = EmailField("The email address you registered with", filters=[_strip],
+                       validators=[DataRequired(), Length(max=254), canonical_email])

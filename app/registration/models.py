@@ -106,6 +106,12 @@ class Registration(db.Model):
     #: When the registration entered seat allocation; orders the waiting list.
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Signed into every manage link; raised when the delegate asks for a fresh link,
+    #: so links carrying an older value stop working.
+    link_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: When the registration's links were last emailed; emailing them again waits
+    #: REMINDER_EMAIL_SECONDS, so no one can flood an address through the form.
+    links_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

@@ -16,6 +16,7 @@ from app.meetings.models import Meeting
 from app.meetings.services import RegistrationState, get_registration_state
 from app.registration import allocation
 from app.registration.exceptions import RegistrationRefused
+from app.registration.links import may_email_links
 from app.registration.models import DelegateRole, Organisation, Registration, RegistrationStatus
 
 #: How long a confirmation link (and an unconfirmed registration) lives.
@@ -161,39 +162,46 @@ def get_registration(meeting: Meeting, uid: str) -> Registration | None:
                                                         Registration.uid == uid))
 
 
-def _remind_existing(existing: Registration) -> RegistrationResult:
-    if existing.status is RegistrationStatus.UNCONFIRMED:
-        messages.confirm_address(existing)
-    else:
-        messages.registration_exists(existing)
+def _remind_existing(existing: Registration, now: datetime) -> RegistrationResult:
+    """Email the existing registration's link (unless it was emailed moments ago)."""
+    if may_email_links(existing, now):
+        if existing.status is RegistrationStatus.UNCONFIRMED:
+            messages.confirm_address(existing)
+        else:
+            messages.registration_exists(existing)
+        existing.links_sent_at = now
     db.session.commit()
     return RegistrationResult(existing, created=False)
 
 
 def register_delegate(meeting: Meeting, data: RegistrationData, now: datetime) -> RegistrationResult:
-    """Record a registration awaiting email confirmation, or re-send the links of an existing one."""
+    """Record a registration awaiting email confirmation, or re-send the links of an existing one.
+
+    The rules are checked first, whoever the address belongs to, so the answer never
+    tells whether an address is registered; only the email does.
+    """
     try:
         email = text.canonical_email(data.email)
     except text.InvalidEmail as error:
         raise RegistrationRefused({"email": str(error)}) from None
+    errors = check_rules(meeting, data, now)
+    if errors:
+        raise RegistrationRefused(errors)
     existing = get_live_registration(meeting, email)
     if existing is not None and _expired(existing, now):
         db.session.delete(existing)
         db.session.flush()
         existing = None
     if existing is not None:
-        return _remind_existing(existing)
-    errors = check_rules(meeting, data, now)
-    if errors:
-        raise RegistrationRefused(errors)
-    registration = Registration(meeting=meeting, email=email, created_at=now)
+        return _remind_existing(existing, now)
+    registration = Registration(meeting=meeting, email=email, created_at=now, links_sent_at=now)
     _apply(registration, data)
     db.session.add(registration)
     try:
         db.session.flush()
     except IntegrityError:  # the same address registered in a request running at the same time
         db.session.rollback()
-        return _remind_existing(get_live_registration(meeting, email))
+        return _remind_existing(get_live_registration(meeting, email), now)
     messages.confirm_address(registration)
     db.session.commit()
     return RegistrationResult(registration, created=True)
@@ -264,6 +272,9 @@ def update_registration(registration: Registration, data: RegistrationData, now:
     if registration.status is RegistrationStatus.CANCELLED:
         db.session.rollback()
         raise RegistrationRefused({"": "This registration has been cancelled."})
+    if data.needs_visa_letter and not data.passport_number:
+        # The manage page never shows the number on file: left empty, it stays as it is.
+        data.passport_number = registration.passport_number
     errors = _check_details(meeting, data)
     moves = data.delegation != registration.delegation
     if (registration.status is RegistrationStatus.CONFIRMED and moves and "delegation" not in errors

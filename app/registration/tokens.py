@@ -7,7 +7,7 @@ MANAGE_SALT = "registration-manage"
 
 
 class TokenError(Exception):
-    """A link that cannot be honoured; ``reason`` is expired, invalid or other-meeting."""
+    """A link that cannot be honoured; ``reason`` is expired, invalid, other-meeting or replaced."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -23,7 +23,10 @@ def make_confirm_token(registration) -> str:
 
 
 def make_manage_token(registration) -> str:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=MANAGE_SALT).dumps(_payload(registration))
+    """The manage link's token; it carries the registration's link generation, so asking
+    for a fresh link (which raises it) revokes every older one."""
+    payload = {**_payload(registration), "g": registration.link_generation}
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=MANAGE_SALT).dumps(payload)
 
 
 def _check(payload, meeting) -> str:
@@ -46,9 +49,17 @@ def read_confirm_token(token: str, meeting, max_age_seconds: int) -> str:
     return _check(payload, meeting)
 
 
-def read_manage_token(token: str, meeting) -> str:
+def read_manage_token(token: str, meeting) -> tuple[str, int]:
+    """(registration uid, link generation) of a manage token for ``meeting``.
+
+    Links emailed before generations existed carry none: they are generation 0.
+    """
     try:
         payload = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=MANAGE_SALT).loads(token)
     except BadSignature:
         raise TokenError("invalid") from None
-    return _check(payload, meeting)
+    uid = _check(payload, meeting)
+    generation = payload.get("g", 0)
+    if not isinstance(generation, int):
+        raise TokenError("invalid")
+    return uid, generation

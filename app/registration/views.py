@@ -1,19 +1,37 @@
 """Delegates' pages: register, confirm the address, see, edit or cancel a registration."""
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
 from app.extensions import csrf
+from app.security import allow
 from app.meetings.services import RegistrationState, get_public_meeting, get_registration_state
-from app.registration import allocation, services
+from app.registration import allocation, links, services
 from app.registration.exceptions import RegistrationRefused
-from app.registration.forms import ConfirmForm, DelegateDetailsForm, RegistrationForm, details_of
+from app.registration.forms import ConfirmForm, DelegateDetailsForm, LinkRequestForm, RegistrationForm, details_of
 from app.registration.tokens import TokenError, make_manage_token, read_confirm_token, read_manage_token
 
 bp = Blueprint("registration", __name__, url_prefix="/meetings/<slug>")
 # Every POST here validates its FlaskForm, CSRF token included; exempt from the global
 # check so that an expired token re-renders the form with what was typed, not a bare 400.
 csrf.exempt(bp)
+
+
+
+def limit_form_posts(limiter):
+    """Every form post here counts against one limit per client address (RATE_LIMIT_FORM_POSTS),
+    checked before the view runs, so a refused post changes nothing."""
+    limiter.shared_limit(lambda: current_app.config["RATE_LIMIT_FORM_POSTS"], scope="delegate-form-posts",
+                         methods=["POST"], error_message=TOO_MANY_POSTS)(bp)
+
+
+TOO_MANY_POSTS = "You have sent this form too many times in a short while. Please wait a few minutes, then try again."
+
+#: Shown instead of a bare 400 when a form's CSRF token has expired: what was typed is kept.
+FORM_EXPIRED = "This form was open for a long time, so for your security it must be sent again: " \
+               "check what you entered and submit it once more."
+CANCEL_EXPIRED = "This page was open for a long time, so for your security the registration was not cancelled: " \
+                 "press “Cancel my registration” again if you wish to cancel."
 
 
 def _now():
@@ -31,20 +49,12 @@ def _link_problem(meeting, reason, status=400):
     return render_template("registration/link_problem.html", meeting=meeting, reason=reason), status
 
 
-#: Shown instead of a bare 400 when a form's CSRF token has expired: what was typed is kept.
-FORM_EXPIRED = "This form was open for a long time, so for your security it must be sent again: " \
-               "check what you entered and submit it once more."
-
-
-CANCEL_EXPIRED = "This page was open for a long time, so for your security the registration was not cancelled: " \
-                 "press “Cancel my registration” again if you wish to cancel."
-
-
 def _expired_form_errors(form) -> list[str]:
     return [FORM_EXPIRED] if form.is_submitted() and form.meta.csrf and form.csrf_token.errors else []
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@allow("delegate-details")
 def register(slug):
     meeting, now = _meeting(slug), _now()
     state = get_registration_state(meeting, now)
@@ -52,11 +62,12 @@ def register(slug):
     general = []
     if state in (RegistrationState.OPEN, RegistrationState.FULL) and form.validate_on_submit():
         try:
-            result = services.register_delegate(meeting, form.registration_data(), now)
+            services.register_delegate(meeting, form.registration_data(), now)
         except RegistrationRefused as refused:
             general = form.show_errors(refused.errors)
         else:
-            return redirect(url_for(".check_email", slug=slug, existing=int(not result.created)))
+            # The same answer whether the address was new or already registered: only the email tells.
+            return redirect(url_for(".check_email", slug=slug))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
     return render_template("registration/register.html", meeting=meeting, form=form, state=state,
@@ -64,12 +75,13 @@ def register(slug):
 
 
 @bp.get("/register/check-your-email")
+@allow("delegate-details")
 def check_email(slug):
-    return render_template("registration/check_email.html", meeting=_meeting(slug),
-                           existing=request.args.get("existing") == "1")
+    return render_template("registration/check_email.html", meeting=_meeting(slug))
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
+@allow("delegate-details")
 def confirm(slug, token):
     meeting = _meeting(slug)
     try:
@@ -99,22 +111,26 @@ def confirm(slug, token):
 
 def _registration_from_manage_token(meeting, token):
     try:
-        uid = read_manage_token(token, meeting)
+        uid, generation = read_manage_token(token, meeting)
     except TokenError as error:
         return None, _link_problem(meeting, error.reason)
     registration = services.get_registration(meeting, uid)
     if registration is None:
         return None, _link_problem(meeting, "gone", 404)
+    problem = links.manage_link_problem(registration, generation, _now())
+    if problem:
+        return None, _link_problem(meeting, problem, 410 if problem == "ended" else 400)
     return registration, None
 
 
 @bp.route("/registration/<token>", methods=["GET", "POST"])
+@allow("delegate-details")
 def manage(slug, token):
     meeting = _meeting(slug)
     registration, problem = _registration_from_manage_token(meeting, token)
     if problem:
         return problem
-    form = DelegateDetailsForm(meeting, data=details_of(registration))
+    form = DelegateDetailsForm(meeting, data=details_of(registration), passport_on_file=registration.passport_number)
     general = []
     if registration.is_active and form.validate_on_submit():
         try:
@@ -132,6 +148,7 @@ def manage(slug, token):
 
 
 @bp.post("/registration/<token>/cancel")
+@allow("delegate-details")
 def cancel(slug, token):
     meeting = _meeting(slug)
     registration, problem = _registration_from_manage_token(meeting, token)
@@ -143,3 +160,18 @@ def cancel(slug, token):
     services.cancel_registration(registration, _now())
     flash("Your registration has been cancelled. A confirmation is on its way by email.", "success")
     return redirect(url_for(".manage", slug=slug, token=token))
+
+
+@bp.route("/new-link", methods=["GET", "POST"])
+@allow("delegate-details")
+def new_link(slug):
+    """Ask for a fresh link to one's registration; the answer is the same for any address."""
+    meeting, now = _meeting(slug), _now()
+    ended = links.links_have_ended(meeting, now)
+    form = LinkRequestForm()
+    if not ended and form.validate_on_submit():
+        links.send_fresh_link(meeting, form.email.data, now)
+        return render_template("registration/new_link.html", meeting=meeting, form=form, sent=True)
+    status = 400 if form.is_submitted() else 200
+    return render_template("registration/new_link.html", meeting=meeting, form=form, ended=ended,
+                           general_errors=_expired_form_errors(form)), status
