@@ -20,7 +20,9 @@ $(VENV)/.requirements-dev: requirements-dev.txt $(VENV)/.requirements
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-# The mail worker runs beside the server and stops with it.
+# The mail worker runs beside the server and stops with it. The development configuration
+# (its key is public) is named here, never a default, and answers loopback only.
+run: export FLASK_CONFIG := development
 run: $(VENV)/.requirements
 	@mkdir -p instance
 	$(BIN)/flask db upgrade

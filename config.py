@@ -145,7 +145,12 @@ CONFIGS = {
 
 
 def load_config(name=None):
-    name = name or os.environ.get("FLASK_CONFIG", "development")
+    """The configuration ``name`` (or FLASK_CONFIG) names: never a default, so that a
+    production server started without it does not run on the public development key."""
+    name = name or os.environ.get("FLASK_CONFIG")
+    if not name:
+        raise RuntimeError(f"FLASK_CONFIG must be set to one of {', '.join(CONFIGS)} "
+                           "(`make run` sets development)")
     try:
         config = CONFIGS[name]()
     except KeyError:

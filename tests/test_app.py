@@ -47,6 +47,14 @@ def test_the_demo_loads_once_into_an_empty_database(runner, client):
     assert "1st Thematic Meeting on People Smuggling" in archive
 
 
+def test_no_configuration_is_chosen_by_default(monkeypatch):
+    monkeypatch.delenv("FLASK_CONFIG", raising=False)
+    with pytest.raises(RuntimeError, match="FLASK_CONFIG must be set"):
+        load_config()
+    with pytest.raises(RuntimeError, match="FLASK_CONFIG must be set"):
+        create_app()
+
+
 def _production_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
