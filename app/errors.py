@@ -21,7 +21,9 @@ def register_error_handlers(app):
             # The Host was refused (TRUSTED_HOSTS) before any URL could be matched: the
             # page's links are built against BASE_URL instead.
             request_ctx.url_adapter = base_url_adapter()
-        return render_template("errors/error.html", error=error), error.code
+        # The error's own headers (Allow on a 405, Retry-After when given) go with the page.
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return render_template("errors/error.html", error=error), error.code, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
