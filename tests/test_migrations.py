@@ -35,7 +35,7 @@ def test_stored_names_and_addresses_are_cleaned_by_the_migration(app, migrated):
             "host_country, chair, co_chairs, theme, summary, description, seats_taken, requires_approval, "
             "ical_sequence, created_at, updated_at) VALUES (1, 'm', 'M', 'thematic-meeting', 'published', 'UTC', "
             "false, '', '', '', '', '', '', '', '', '', 0, false, 0, '2026-01-01', '2026-01-01')"))
-        rows = [(1, "u1", "Eve\u2028X", "eve@exämple.com", "No\x00 nuts\nplease", "confirmed"),
+        rows = [(1, "u1", "Eve\u2028X", "eve@exämple.com", "No\x07 nuts\nplease", "confirmed"),
                 (2, "u2", "Ali\u200cReza\u202e", "ali@xn--exmple-cua.com", "", "confirmed"),
                 (3, "u3", "Dup", "ALI@exämple.com".lower(), "", "waitlisted")]
         for number, uid, first, email, dietary, status in rows:
