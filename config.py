@@ -53,6 +53,8 @@ class Config:
         self.MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "7200"))
         self.MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
         self.MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "50"))
+        #: Seconds the worker keeps reconnecting to record an outcome after the database went away.
+        self.MAIL_DB_RETRY_SECONDS = float(os.environ.get("MAIL_DB_RETRY_SECONDS", "10"))
         #: Seconds a rendered public page may be served from the per-process cache.
         self.PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
         self.MAX_CONTENT_LENGTH = 32 * 1024 * 1024
@@ -62,6 +64,8 @@ class Config:
         #: A Redis outage falls back to per-process limits instead of failing requests.
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "meetings")
+        #: Retry-After on a 429, and the X-RateLimit-* headers on limited views.
+        self.RATELIMIT_HEADERS_ENABLED = True
         #: Per client address, on the registration, confirmation and manage POSTs.
         self.RATE_LIMIT_FORM_POSTS = os.environ.get("RATE_LIMIT_FORM_POSTS", "20 per minute; 200 per hour")
         #: The "your registration" email goes to one address for one meeting at most this often.

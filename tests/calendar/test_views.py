@@ -146,9 +146,11 @@ def test_the_meeting_page_links_its_calendar_files(app, client):
 
 
 def test_the_meetings_list_offers_the_feed_as_webcal_and_https(app, client):
+    """Both links point at BASE_URL, whatever host the request named."""
     page = client.get("/meetings/").get_data(as_text=True)
-    assert 'href="webcal://localhost/calendar.ics"' in page
-    assert 'href="http://localhost/calendar.ics"' in page
-    https = client.get("/meetings/", base_url="https://meetings.example").get_data(as_text=True)
+    assert 'href="webcal://meetings.test/calendar.ics"' in page
+    assert 'href="http://meetings.test/calendar.ics"' in page
+    app.config["BASE_URL"] = "https://meetings.example"
+    https = client.get("/meetings/", base_url="https://elsewhere.example").get_data(as_text=True)
     assert 'href="https://meetings.example/calendar.ics"' in https
     assert 'href="webcal://meetings.example/calendar.ics"' in https
