@@ -1,10 +1,9 @@
 """The meeting registration system: the application factory."""
 from flask import Flask
 
-from app import security
-# The extension under another name: importing the app.mail package rebinds ``app.mail``.
-from app.extensions import csrf, db, make_limiter, migrate, page_cache
-from app.extensions import mail as mail_extension
+# The extensions through their module: importing the app.db and app.mail modules rebinds
+# the package's ``db`` and ``mail`` names.
+from app import extensions, security
 
 
 def create_app(config=None):
@@ -16,12 +15,12 @@ def create_app(config=None):
     app.config.from_object(config if config is not None and not isinstance(config, str) else load_config(config))
 
     security.init_app(app)  # first: what the app believes of a request, before any extension looks
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
-    mail_extension.init_app(app)
-    csrf.init_app(app)
-    limiter = make_limiter(app)
-    page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000})
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(app.root_path + "/../migrations"))
+    extensions.mail.init_app(app)
+    extensions.csrf.init_app(app)
+    limiter = extensions.make_limiter(app)
+    extensions.page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000})
 
     from app import models  # noqa: F401  (every table, for migrations)
     from app.api.views import bp as api_bp
@@ -38,7 +37,7 @@ def create_app(config=None):
     app.register_blueprint(calendar_bp)
     app.register_blueprint(registration_bp)
     limit_form_posts(limiter)
-    csrf.exempt(api_bp)
+    extensions.csrf.exempt(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)
     app.add_template_global(absolute_url)

@@ -4,7 +4,14 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from app.documents.storage import store_bytes
 from app.extensions import db
-from app.meetings.models import Document, DocumentKind, Meeting, MeetingStatus, MeetingType, ProgrammeSession
+from app.meetings.models import (
+    Document,
+    DocumentKind,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
+    ProgrammeSession,
+)
 
 _counter = itertools.count(1)
 

@@ -12,15 +12,16 @@ import string
 from urllib.parse import quote, urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
+import config
 from app import create_app
 from app.extensions import db
 from app.meetings.models import Document, Meeting
 from app.registration.models import Registration
 from app.registration.tokens import make_confirm_token, make_manage_token
-import config
 from tests.factories import make_document, make_open_meeting, make_registration
 from tests.registration.test_fuzz import FIELDS
 

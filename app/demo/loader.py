@@ -7,8 +7,15 @@ from sqlalchemy import func, select
 from app.demo.data import PAST, UPCOMING
 from app.documents.storage import store_bytes
 from app.extensions import db
-from app.meetings.models import (Document, DocumentKind, Domain, Meeting, MeetingStatus, MeetingType,
-                                 ProgrammeSession)
+from app.meetings.models import (
+    Document,
+    DocumentKind,
+    Domain,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
+    ProgrammeSession,
+)
 
 
 def _pdf(title: str, meeting: Meeting) -> bytes:

@@ -9,13 +9,13 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.db import utcnow
 from app.extensions import db
 from app.mail.compose import INVITE_FILENAME, build_message
 from app.mail.outage import DatabaseUnavailable
 from app.mail.outbox import OutboxMessage, OutboxStatus
 from app.mail.requeue import RequeueError, requeue_failed, requeue_message
 from app.mail.worker import SendStats, not_sending_reason, send_pending, work
-from app.meetings.models import utcnow
 
 mail = AppGroup("mail", help="The email outbox and its worker.")
 

@@ -14,9 +14,9 @@ from flask import current_app
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
 from app.text import clean_single_line, single_line_problem
-from app.meetings.models import UTCDateTime, _enum, utcnow
 
 
 class OutboxStatus(enum.Enum):
@@ -54,7 +54,7 @@ class OutboxMessage(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus), default=OutboxStatus.PENDING)
     to_email: Mapped[str] = mapped_column(String(320))
     to_name: Mapped[str] = mapped_column(String(300), default="")
     subject: Mapped[str] = mapped_column(String(998))
@@ -62,7 +62,7 @@ class OutboxMessage(db.Model):
     html: Mapped[str] = mapped_column(Text)
     #: iCalendar text sent inline (text/calendar) and as invite.ics; NULL for a plain email.
     calendar: Mapped[str | None] = mapped_column(Text)
-    calendar_method: Mapped[CalendarMethod | None] = mapped_column(_enum(CalendarMethod))
+    calendar_method: Mapped[CalendarMethod | None] = mapped_column(enum_column(CalendarMethod))
     #: The Message-ID header, fixed at enqueue: a resend is recognisably the same email.
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     #: Attempts made, including those of workers that died mid-send.
@@ -100,7 +100,7 @@ class OutboxAttempt(db.Model):
     outbox_message_id: Mapped[int] = mapped_column(
         ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    outcome: Mapped[AttemptOutcome] = mapped_column(_enum(AttemptOutcome))
+    outcome: Mapped[AttemptOutcome] = mapped_column(enum_column(AttemptOutcome))
     #: The SMTP reply or exception; NULL when sent.
     error: Mapped[str | None] = mapped_column(Text)
     worker: Mapped[str | None] = mapped_column(String(120))

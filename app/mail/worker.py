@@ -19,13 +19,33 @@ import flask_mail
 from flask import current_app
 from sqlalchemy import func, select
 
+from app.db import utcnow
 from app.extensions import db
-from app.mail.claims import claim_batch, mark_in_flight, new_worker_id, release, renew_lease
+from app.mail.claims import (
+    claim_batch,
+    mark_in_flight,
+    new_worker_id,
+    release,
+    renew_lease,
+)
 from app.mail.compose import build_message
-from app.mail.outage import DatabaseUnavailable, Outcome, commit_retrying, reporting_loss, rollback, settle
+from app.mail.outage import (
+    DatabaseUnavailable,
+    Outcome,
+    commit_retrying,
+    reporting_loss,
+    rollback,
+    settle,
+)
 from app.mail.outbox import AttemptOutcome, OutboxMessage, OutboxStatus
-from app.mail.smtp import UNSENDABLE, close_connection, describe, open_connection, send, server_down
-from app.meetings.models import utcnow
+from app.mail.smtp import (
+    UNSENDABLE,
+    close_connection,
+    describe,
+    open_connection,
+    send,
+    server_down,
+)
 
 
 @dataclass

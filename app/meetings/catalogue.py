@@ -6,8 +6,9 @@ made through one instance is seen by every instance on its next request.
 from sqlalchemy import BigInteger, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.db import utcnow
 from app.extensions import db
-from app.meetings.models import Document, Meeting, ProgrammeSession, utcnow
+from app.meetings.models import Document, Meeting, ProgrammeSession
 
 
 class CatalogueState(db.Model):

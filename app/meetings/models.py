@@ -4,43 +4,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pycountry
-from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class UTCDateTime(db.TypeDecorator):
-    """A timestamp stored as naive UTC and always read back as an aware UTC datetime.
-
-    SQLite has no time-zone-aware type; storing naive UTC on both databases keeps
-    the schema identical and the values comparable.
-    """
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given where an aware instant is required")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc)
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, create_constraint=True, length=40,
-                values_callable=lambda members: [m.value for m in members],
-                validate_strings=True)
 
 
 class MeetingType(enum.Enum):
@@ -139,8 +107,8 @@ class Meeting(db.Model):
     #: Public, human-readable identifier used in URLs; never changes once published.
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
-    meeting_type: Mapped[MeetingType] = mapped_column(_enum(MeetingType))
-    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus), default=MeetingStatus.DRAFT)
+    meeting_type: Mapped[MeetingType] = mapped_column(enum_column(MeetingType))
+    status: Mapped[MeetingStatus] = mapped_column(enum_column(MeetingStatus), default=MeetingStatus.DRAFT)
     #: IANA time-zone name of the venue; every local time is rendered in it.
     timezone: Mapped[str] = mapped_column(String(64))
     #: Local calendar dates in the meeting's zone; NULL while dates are to be confirmed.
@@ -159,7 +127,7 @@ class Meeting(db.Model):
     chair: Mapped[str] = mapped_column(String(300), default="")
     co_chairs: Mapped[str] = mapped_column(String(300), default="")
     theme: Mapped[str] = mapped_column(String(300), default="")
-    domain: Mapped[Domain | None] = mapped_column(_enum(Domain))
+    domain: Mapped[Domain | None] = mapped_column(enum_column(Domain))
     #: Plain-text abstract shown in lists and searched.
     summary: Mapped[str] = mapped_column(Text, default="")
     #: Markdown, rendered and sanitised on the meeting page.
@@ -296,7 +264,7 @@ class Document(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind), default=DocumentKind.OTHER)
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind), default=DocumentKind.OTHER)
     #: ISO 639-1 code of the document's language.
     language: Mapped[str] = mapped_column(String(8), default="en")
     filename: Mapped[str] = mapped_column(String(255))

@@ -7,9 +7,9 @@ import pycountry
 from sqlalchemy import extract, or_, select
 
 from app.extensions import db
-from app.text import has_nul, single_line_problem
 from app.meetings.catalogue import CatalogueState
 from app.meetings.models import Domain, Meeting, MeetingStatus, MeetingType
+from app.text import has_nul, single_line_problem
 
 ARCHIVE_PAGE_SIZE = 20
 PUBLIC_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)

@@ -2,7 +2,15 @@
 import io
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from app.caching import cached_response, do_not_cache
 from app.documents.storage import load_bytes

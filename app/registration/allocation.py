@@ -2,8 +2,9 @@
 never more than the quota per delegation, whatever runs at the same time."""
 from sqlalchemy import func, select, update
 
+from app.db import utcnow
 from app.extensions import db
-from app.meetings.models import Meeting, utcnow
+from app.meetings.models import Meeting
 from app.registration.models import Registration, RegistrationStatus
 
 

@@ -3,11 +3,21 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
-from app.meetings.models import Meeting, UTCDateTime, _enum, country_name, utcnow
+from app.meetings.models import Meeting, country_name
 
 
 class RegistrationStatus(enum.Enum):
@@ -72,7 +82,7 @@ class Registration(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     #: Unguessable public identifier: signed into every link and used as the invite's UID.
     uid: Mapped[str] = mapped_column(String(40), unique=True, default=new_uid)
-    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus),
+    status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus),
                                                        default=RegistrationStatus.UNCONFIRMED)
     salutation: Mapped[str] = mapped_column(String(20))
     first_name: Mapped[str] = mapped_column(String(100))
@@ -87,7 +97,7 @@ class Registration(db.Model):
     delegation: Mapped[str] = mapped_column(String(40))
     position: Mapped[str] = mapped_column(String(200))
     function: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[DelegateRole] = mapped_column(_enum(DelegateRole))
+    role: Mapped[DelegateRole] = mapped_column(enum_column(DelegateRole))
     #: ISO dates (in the meeting's zone) the delegate will attend.
     days: Mapped[list[str]] = mapped_column(JSON, default=list)
     dietary_needs: Mapped[str] = mapped_column(Text, default="")

@@ -17,7 +17,12 @@ from app.meetings.services import RegistrationState, get_registration_state
 from app.registration import allocation
 from app.registration.exceptions import RegistrationRefused
 from app.registration.links import may_email_links
-from app.registration.models import DelegateRole, Organisation, Registration, RegistrationStatus
+from app.registration.models import (
+    DelegateRole,
+    Organisation,
+    Registration,
+    RegistrationStatus,
+)
 
 #: How long a confirmation link (and an unconfirmed registration) lives.
 CONFIRMATION_HOURS = 48

@@ -1,6 +1,11 @@
 """Signed tokens in the links sent to delegates: unguessable, tamper-proof, bound to one meeting."""
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from flask import current_app
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    URLSafeSerializer,
+    URLSafeTimedSerializer,
+)
 
 CONFIRM_SALT = "registration-confirm-email"
 MANAGE_SALT = "registration-manage"

@@ -1,15 +1,38 @@
 """Delegates' pages: register, confirm the address, see, edit or cancel a registration."""
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 
 from app.extensions import csrf
-from app.security import allow
-from app.meetings.services import RegistrationState, get_public_meeting, get_registration_state
+from app.meetings.services import (
+    RegistrationState,
+    get_public_meeting,
+    get_registration_state,
+)
 from app.registration import allocation, links, services
 from app.registration.exceptions import RegistrationRefused
-from app.registration.forms import ConfirmForm, DelegateDetailsForm, LinkRequestForm, RegistrationForm, details_of
-from app.registration.tokens import TokenError, make_manage_token, read_confirm_token, read_manage_token
+from app.registration.forms import (
+    ConfirmForm,
+    DelegateDetailsForm,
+    LinkRequestForm,
+    RegistrationForm,
+    details_of,
+)
+from app.registration.tokens import (
+    TokenError,
+    make_manage_token,
+    read_confirm_token,
+    read_manage_token,
+)
+from app.security import allow
 
 bp = Blueprint("registration", __name__, url_prefix="/meetings/<slug>")
 # Every POST here validates its FlaskForm, CSRF token included; exempt from the global

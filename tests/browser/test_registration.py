@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from app.registration.models import Registration, RegistrationStatus
 from app.extensions import db
+from app.registration.models import Registration, RegistrationStatus
 from tests.factories import make_open_meeting
 from tests.outbox import queued
 

@@ -21,7 +21,14 @@ from datetime import date, datetime, timezone
 import pytest
 
 from app.calendar import meeting_uid, personal_invite
-from tests.calendar.readers import HOSTILE_TITLE, HOSTILE_VENUE, check_lines, long_text, read_all, unfold
+from tests.calendar.readers import (
+    HOSTILE_TITLE,
+    HOSTILE_VENUE,
+    check_lines,
+    long_text,
+    read_all,
+    unfold,
+)
 from tests.factories import make_meeting, make_session
 
 UTC = timezone.utc

@@ -7,12 +7,26 @@ import vobject
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.calendar import UndatedMeetingError, feed_calendar, meeting_calendar, meeting_uid, personal_invite
+from app.calendar import (
+    UndatedMeetingError,
+    feed_calendar,
+    meeting_calendar,
+    meeting_uid,
+    personal_invite,
+)
+from app.calendar.ics import fold
 from app.extensions import db
 from app.meetings.models import MeetingStatus, MeetingType
-from app.calendar.ics import fold
 from tests.calendar.readers import (
-    HOSTILE_TITLE, HOSTILE_VENUE, check_lines, content_lines, long_text, read_all, read_ical, read_vobject, unfold,
+    HOSTILE_TITLE,
+    HOSTILE_VENUE,
+    check_lines,
+    content_lines,
+    long_text,
+    read_all,
+    read_ical,
+    read_vobject,
+    unfold,
 )
 from tests.factories import make_meeting, make_session
 

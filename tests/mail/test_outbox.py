@@ -7,7 +7,13 @@ import vobject
 from sqlalchemy import update
 
 from app.extensions import db
-from app.mail.outbox import AttemptOutcome, CalendarMethod, OutboxMessage, OutboxStatus, enqueue
+from app.mail.outbox import (
+    AttemptOutcome,
+    CalendarMethod,
+    OutboxMessage,
+    OutboxStatus,
+    enqueue,
+)
 from app.mail.worker import send_pending
 from tests.mail.helpers import attempts_of, make_invite, queue, rows
 

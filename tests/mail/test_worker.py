@@ -6,11 +6,11 @@ from datetime import timedelta
 from flask_mail import email_dispatched
 from sqlalchemy import create_engine, text
 
+from app.db import utcnow
 from app.extensions import db
 from app.mail.claims import claim_batch, mark_in_flight
 from app.mail.outbox import AttemptOutcome, OutboxStatus
 from app.mail.worker import Settings, send_pending, work
-from app.meetings.models import utcnow
 from tests.conftest import is_postgres
 from tests.mail.helpers import attempts_of, queue, rows
 

@@ -12,7 +12,8 @@ from app.meetings.changes import cancel_meeting
 from app.meetings.models import Meeting
 from app.registration import services
 from app.registration.exceptions import RegistrationRefused
-from app.registration.models import Registration, RegistrationStatus as S
+from app.registration.models import Registration
+from app.registration.models import RegistrationStatus as S
 from tests.factories import make_open_meeting, make_registration, registration_data
 from tests.outbox import queued
 from tests.registration.test_views import form_data, link_in

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.registration import allocation, services
-from app.registration.models import Registration, RegistrationStatus as S
+from app.registration.models import Registration
+from app.registration.models import RegistrationStatus as S
 from tests.factories import make_open_meeting, make_registration
 from tests.outbox import queued
 

@@ -7,8 +7,14 @@ from app.extensions import db
 from app.meetings.models import Meeting
 from app.registration import services
 from app.registration.exceptions import RegistrationRefused
-from app.registration.models import Organisation, Registration, RegistrationStatus as S
-from tests.factories import make_meeting, make_open_meeting, make_registration, registration_data
+from app.registration.models import Organisation, Registration
+from app.registration.models import RegistrationStatus as S
+from tests.factories import (
+    make_meeting,
+    make_open_meeting,
+    make_registration,
+    registration_data,
+)
 from tests.outbox import queued
 
 

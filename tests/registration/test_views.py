@@ -7,7 +7,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.registration.models import Registration, RegistrationStatus as S
+from app.registration.models import Registration
+from app.registration.models import RegistrationStatus as S
 from app.registration.tokens import CONFIRM_SALT
 from tests.factories import make_meeting, make_open_meeting, make_registration
 from tests.outbox import queued
