@@ -2,7 +2,7 @@
 import itertools
 from datetime import date, datetime, time, timedelta, timezone
 
-from app.documents.storage import store_bytes
+from app.files.storage import store_bytes
 from app.extensions import db
 from app.meetings.models import (
     Document,

@@ -5,7 +5,7 @@ from fpdf import FPDF
 from sqlalchemy import func, select
 
 from app.demo.data import PAST, UPCOMING
-from app.documents.storage import store_bytes
+from app.files.storage import store_bytes
 from app.extensions import db
 from app.meetings.models import (
     Document,

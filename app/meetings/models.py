@@ -270,7 +270,7 @@ class Document(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int]
-    #: Key of the bytes in the document storage (app.documents.storage).
+    #: Key of the bytes in the document storage (app.files.storage).
     storage_key: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(default=0)
 

@@ -13,7 +13,7 @@ from flask import (
 )
 
 from app.caching import cached_response, do_not_cache
-from app.documents.storage import load_bytes
+from app.files.storage import load_bytes
 from app.extensions import db
 from app.meetings import services
 from app.meetings.markdown import render_markdown
