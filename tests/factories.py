@@ -2,8 +2,8 @@
 import itertools
 from datetime import date, datetime, time, timedelta, timezone
 
-from app.files.storage import store_bytes
 from app.extensions import db
+from app.files.storage import store_bytes
 from app.meetings.models import (
     Document,
     DocumentKind,

@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, abort, jsonify, request
 
-from app.caching import cached_response
 from app.meetings import services
+from app.meetings.cache import cached_response
 from app.meetings.models import Meeting
 from app.urls import absolute_url
 

@@ -5,8 +5,8 @@ from fpdf import FPDF
 from sqlalchemy import func, select
 
 from app.demo.data import PAST, UPCOMING
-from app.files.storage import store_bytes
 from app.extensions import db
+from app.files.storage import store_bytes
 from app.meetings.models import (
     Document,
     DocumentKind,

@@ -12,10 +12,10 @@ from flask import (
     url_for,
 )
 
-from app.caching import cached_response, do_not_cache
-from app.files.storage import load_bytes
 from app.extensions import db
+from app.files.storage import load_bytes
 from app.meetings import services
+from app.meetings.cache import cached_response, do_not_cache
 from app.meetings.markdown import render_markdown
 from app.meetings.models import Document, Domain, MeetingType, country_name
 

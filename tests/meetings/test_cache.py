@@ -4,8 +4,8 @@ import os
 import pytest
 from sqlalchemy import text
 
-from app.caching import read_catalogue_version
 from app.extensions import db
+from app.meetings.cache import read_catalogue_version
 from app.meetings.services import get_catalogue_version
 from tests.factories import make_meeting
 
