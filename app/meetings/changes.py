@@ -1,15 +1,12 @@
-"""Organisers' changes to a meeting, and the notices they send to its registered delegates."""
+"""Organisers' changes to what a calendar shows of a meeting, and their description in words.
+
+Telling the meeting's delegates is the registration side's (app.registration.meeting_changes).
+"""
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time
 
-from sqlalchemy import select
-
-from app.extensions import db
-from app.mail import messages
 from app.meetings.formatting import format_dates, format_times
-from app.meetings.models import Meeting, MeetingStatus, country_name
-from app.registration import allocation
-from app.registration.models import Registration, RegistrationStatus
+from app.meetings.models import Meeting, country_name
 
 
 @dataclass(frozen=True)
@@ -53,42 +50,12 @@ def _describe(before: MeetingEdit, after: MeetingEdit, shown_before: tuple[str, 
     return changes
 
 
-def _delegates(meeting: Meeting) -> list[Registration]:
-    return list(db.session.scalars(select(Registration).where(
-        Registration.meeting_id == meeting.id, Registration.status != RegistrationStatus.CANCELLED)
-        .order_by(Registration.id)))
-
-
-def change_meeting(meeting: Meeting, edit: MeetingEdit, now: datetime) -> list[str]:
-    """Apply ``edit``; tell every registered delegate what changed (confirmed ones with the
-    updated invite) in the same transaction. Returns the changes; none means nothing is sent."""
-    meeting = allocation.lock_meeting(meeting.id)
+def apply_edit(meeting: Meeting, edit: MeetingEdit) -> list[str]:
+    """Apply ``edit`` to the meeting (not committed); what changed, in words a delegate reads."""
     before = MeetingEdit.of(meeting)
     shown_before = (format_dates(meeting), format_times(meeting))
     meeting.title, meeting.venue, meeting.city, meeting.country = edit.title, edit.venue, edit.city, edit.country
     if (edit.start_date, edit.end_date, edit.start_time, edit.end_time) != \
             (before.start_date, before.end_date, before.start_time, before.end_time):
         meeting.set_schedule(edit.start_date, edit.end_date, edit.start_time, edit.end_time)
-    changes = _describe(before, edit, shown_before, meeting)
-    db.session.flush()  # raises the calendar sequence before the invites are built
-    for registration in _delegates(meeting) if changes else []:
-        messages.meeting_changed(registration, changes)
-    db.session.commit()
-    return changes
-
-
-def cancel_meeting(meeting: Meeting, now: datetime) -> int:
-    """Cancel the meeting; confirmed delegates get the invite's cancellation, others a notice."""
-    meeting = allocation.lock_meeting(meeting.id)
-    if meeting.status is MeetingStatus.CANCELLED:
-        db.session.rollback()
-        return 0
-    meeting.status = MeetingStatus.CANCELLED
-    db.session.flush()
-    delegates = _delegates(meeting)
-    for registration in delegates:
-        messages.meeting_cancelled(registration)
-    db.session.commit()
-    return len(delegates)
-
-
+    return _describe(before, edit, shown_before, meeting)

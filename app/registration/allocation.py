@@ -1,25 +1,11 @@
 """Seat allocation under a lock on the meeting row: never more seats than the capacity,
 never more than the quota per delegation, whatever runs at the same time."""
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.registration.models import Registration, RegistrationStatus
-
-
-def lock_meeting(meeting_id: int) -> Meeting:
-    """Take the meeting's row lock for the rest of the transaction and return it freshly read.
-
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row locks: a no-op UPDATE as the
-    transaction's first write takes the database's write lock, which serialises the same way.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(Meeting).where(Meeting.id == meeting_id)
-                           .values(seats_taken=Meeting.seats_taken, updated_at=Meeting.updated_at)
-                           .execution_options(synchronize_session=False))
-    query = select(Meeting).where(Meeting.id == meeting_id).with_for_update()
-    return db.session.execute(query.execution_options(populate_existing=True)).scalar_one()
 
 
 def count_confirmed(meeting: Meeting, delegation: str, excluding: Registration | None = None) -> int:

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app import text
 from app.extensions import db
-from app.mail import messages
 from app.meetings.models import Meeting
+from app.registration import notifications
 from app.registration.models import Registration, RegistrationStatus
 
 
@@ -60,5 +60,5 @@ def send_fresh_link(meeting: Meeting, email: str, now: datetime) -> None:
         return
     registration.link_generation += 1
     registration.links_sent_at = now
-    messages.fresh_link(registration)
+    notifications.fresh_link(registration)
     db.session.commit()

@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app import text
 from app.extensions import db
-from app.mail import messages
 from app.meetings.formatting import format_day
+from app.meetings.locks import lock_meeting
 from app.meetings.models import Meeting
 from app.meetings.services import RegistrationState, get_registration_state
-from app.registration import allocation
+from app.registration import allocation, notifications
 from app.registration.exceptions import RegistrationRefused
 from app.registration.links import may_email_links
 from app.registration.models import (
@@ -171,9 +171,9 @@ def _remind_existing(existing: Registration, now: datetime) -> RegistrationResul
     """Email the existing registration's link (unless it was emailed moments ago)."""
     if may_email_links(existing, now):
         if existing.status is RegistrationStatus.UNCONFIRMED:
-            messages.confirm_address(existing)
+            notifications.confirm_address(existing)
         else:
-            messages.registration_exists(existing)
+            notifications.registration_exists(existing)
         existing.links_sent_at = now
     db.session.commit()
     return RegistrationResult(existing, created=False)
@@ -207,9 +207,13 @@ def register_delegate(meeting: Meeting, data: RegistrationData, now: datetime) -
     except IntegrityError:  # the same address registered in a request running at the same time
         db.session.rollback()
         return _remind_existing(get_live_registration(meeting, email), now)
-    messages.confirm_address(registration)
+    notifications.confirm_address(registration)
     db.session.commit()
     return RegistrationResult(registration, created=True)
+
+
+def _tell_status(registration: Registration):
+    notifications.status_changed(registration, position=allocation.waitlist_position(registration))
 
 
 def _expired(registration: Registration, now: datetime) -> bool:
@@ -220,7 +224,7 @@ def _expired(registration: Registration, now: datetime) -> bool:
 def confirm_registration(registration: Registration, now: datetime) -> Registration:
     """The delegate confirmed their address: give them a seat, a place on the waiting list,
     or a place in the organisers' approval queue."""
-    meeting = allocation.lock_meeting(registration.meeting_id)
+    meeting = lock_meeting(registration.meeting_id)
     db.session.refresh(registration)
     if registration.status is not RegistrationStatus.UNCONFIRMED:
         db.session.rollback()
@@ -232,27 +236,27 @@ def confirm_registration(registration: Registration, now: datetime) -> Registrat
     registration.email_confirmed_at = now
     allocation.place(meeting, registration)
     db.session.flush()
-    messages.status_changed(registration)
+    _tell_status(registration)
     db.session.commit()
     return registration
 
 
 def approve_registration(registration: Registration, now: datetime) -> Registration:
     """An organiser approves: the delegate gets a seat if there is one, else the waiting list."""
-    meeting = allocation.lock_meeting(registration.meeting_id)
+    meeting = lock_meeting(registration.meeting_id)
     db.session.refresh(registration)
     if registration.status is not RegistrationStatus.AWAITING_APPROVAL:
         raise RegistrationRefused({"": "Only a registration awaiting approval can be approved."})
     allocation.place(meeting, registration, approved=True)
     db.session.flush()
-    messages.status_changed(registration)
+    _tell_status(registration)
     db.session.commit()
     return registration
 
 
 def cancel_registration(registration: Registration, now: datetime) -> list[Registration]:
     """Cancel, free the seat, and promote from the waiting list; returns who was promoted."""
-    meeting = allocation.lock_meeting(registration.meeting_id)
+    meeting = lock_meeting(registration.meeting_id)
     db.session.refresh(registration)
     if registration.status is RegistrationStatus.CANCELLED:
         db.session.rollback()
@@ -263,16 +267,16 @@ def cancel_registration(registration: Registration, now: datetime) -> list[Regis
     registration.cancelled_at = now
     promoted = allocation.promote_waitlisted(meeting)
     db.session.flush()
-    messages.registration_cancelled(registration, had_seat=had_seat)
+    notifications.registration_cancelled(registration, had_seat=had_seat)
     for delegate in promoted:
-        messages.status_changed(delegate)
+        _tell_status(delegate)
     db.session.commit()
     return promoted
 
 
 def update_registration(registration: Registration, data: RegistrationData, now: datetime) -> Registration:
     """The delegate edits their details; a change of delegation must fit that delegation's quota."""
-    meeting = allocation.lock_meeting(registration.meeting_id)
+    meeting = lock_meeting(registration.meeting_id)
     db.session.refresh(registration)
     if registration.status is RegistrationStatus.CANCELLED:
         db.session.rollback()
@@ -292,7 +296,7 @@ def update_registration(registration: Registration, data: RegistrationData, now:
     promoted = allocation.promote_waitlisted(meeting)
     db.session.flush()
     for delegate in promoted:
-        messages.status_changed(delegate)
+        _tell_status(delegate)
     db.session.commit()
     return registration
 

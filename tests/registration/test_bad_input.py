@@ -8,10 +8,10 @@ from flask import g
 from sqlalchemy import event, func, select, update
 
 from app.extensions import db
-from app.meetings.changes import cancel_meeting
 from app.meetings.models import Meeting
 from app.registration import services
 from app.registration.exceptions import RegistrationRefused
+from app.registration.meeting_changes import cancel_meeting
 from app.registration.models import Registration
 from app.registration.models import RegistrationStatus as S
 from tests.factories import make_open_meeting, make_registration, registration_data

@@ -5,9 +5,10 @@ from datetime import date, datetime, time, timezone
 import icalendar
 
 from app.extensions import db
-from app.meetings.changes import MeetingEdit, cancel_meeting, change_meeting
+from app.meetings.changes import MeetingEdit
 from app.meetings.models import Meeting, MeetingStatus
 from app.registration import services
+from app.registration.meeting_changes import cancel_meeting, change_meeting
 from tests.factories import make_open_meeting, make_registration
 from tests.outbox import queued
 

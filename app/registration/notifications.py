@@ -1,6 +1,8 @@
 """One function per email a delegate receives; each only queues it in the outbox.
 
-The caller's service commits the outbox row with the change that caused it.
+They live beside the rules that cause them; the caller's service commits the outbox row
+with the change, and passes what the email shows (a waiting-list position, say) rather
+than have the email query for it.
 """
 from urllib.parse import urlsplit
 
@@ -9,7 +11,6 @@ from flask import current_app, render_template
 from app.calendar.invites import personal_invite
 from app.mail.outbox import enqueue
 from app.meetings.formatting import format_dates, format_times
-from app.registration import allocation
 from app.registration.models import DelegateRole, Registration, RegistrationStatus
 from app.registration.tokens import make_confirm_token, make_manage_token
 from app.urls import absolute_url
@@ -64,15 +65,15 @@ def fresh_link(registration: Registration):
     return _queue(registration, "fresh_link", "Your new registration link")
 
 
-def status_changed(registration: Registration):
-    """The email for the state a registration has just reached."""
+def status_changed(registration: Registration, *, position: int | None = None):
+    """The email for the state a registration has just reached; ``position`` on the waiting list."""
     status = registration.status
     if status is RegistrationStatus.CONFIRMED:
         return _queue(registration, "confirmed", "Registration confirmed",
                       invite=_invite(registration), method="REQUEST")
     if status is RegistrationStatus.WAITLISTED:
         return _queue(registration, "waitlisted", "You are on the waiting list",
-                      position=allocation.waitlist_position(registration))
+                      position=position)
     if status is RegistrationStatus.AWAITING_APPROVAL:
         return _queue(registration, "awaiting_approval", "Registration received")
     raise ValueError(f"no email for a registration that is {status.value}")

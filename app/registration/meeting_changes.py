@@ -1,0 +1,47 @@
+"""An organiser changes or cancels a meeting: the change and the notice to every registered
+delegate (confirmed ones with the updated invite or its cancellation) commit together."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.meetings.changes import MeetingEdit, apply_edit
+from app.meetings.locks import lock_meeting
+from app.meetings.models import Meeting, MeetingStatus
+from app.registration import notifications
+from app.registration.models import Registration, RegistrationStatus
+
+
+def _delegates(meeting: Meeting) -> list[Registration]:
+    return list(db.session.scalars(select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.status != RegistrationStatus.CANCELLED)
+        .order_by(Registration.id)))
+
+
+def change_meeting(meeting: Meeting, edit: MeetingEdit, now: datetime) -> list[str]:
+    """Apply ``edit``; tell every registered delegate what changed (confirmed ones with the
+    updated invite) in the same transaction. Returns the changes; none means nothing is sent."""
+    meeting = lock_meeting(meeting.id)
+    changes = apply_edit(meeting, edit)
+    db.session.flush()  # raises the calendar sequence before the invites are built
+    for registration in _delegates(meeting) if changes else []:
+        notifications.meeting_changed(registration, changes)
+    db.session.commit()
+    return changes
+
+
+def cancel_meeting(meeting: Meeting, now: datetime) -> int:
+    """Cancel the meeting; confirmed delegates get the invite's cancellation, others a notice."""
+    meeting = lock_meeting(meeting.id)
+    if meeting.status is MeetingStatus.CANCELLED:
+        db.session.rollback()
+        return 0
+    meeting.status = MeetingStatus.CANCELLED
+    db.session.flush()
+    delegates = _delegates(meeting)
+    for registration in delegates:
+        notifications.meeting_cancelled(registration)
+    db.session.commit()
+    return len(delegates)
+
+
