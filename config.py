@@ -89,7 +89,8 @@ class Config:
 
     def hosts(self, *names):
         """``names``, BASE_URL's host and those listed in TRUSTED_HOSTS (comma-separated)."""
-        return list(dict.fromkeys(n for n in (*names, urlsplit(self.BASE_URL).hostname, *_env_list("TRUSTED_HOSTS")) if n))
+        candidates = (*names, urlsplit(self.BASE_URL).hostname, *_env_list("TRUSTED_HOSTS"))
+        return list(dict.fromkeys(name for name in candidates if name))
 
     def validate(self):
         """Raise if the configuration cannot run; called by ``create_app``."""

@@ -1,5 +1,5 @@
 """Flask commands; each only calls services."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import Flask
@@ -32,7 +32,7 @@ def register_commands(app: Flask):
         of meetings that have ended (run it daily)."""
         from app.registration import services
 
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         click.echo(f"Deleted {services.purge_unconfirmed(now)} unconfirmed registrations.")
         click.echo(f"Removed the passport details of {services.remove_passport_details(now)} delegates "
                    f"to meetings that have ended.")

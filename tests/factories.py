@@ -1,6 +1,6 @@
 """Builders of test data with sensible defaults; each commits what it makes."""
 import itertools
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from app.extensions import db
 from app.files.storage import store_bytes
@@ -46,8 +46,8 @@ def make_session(meeting: Meeting, day: date, start: str, end: str, title="Sessi
     zone = meeting.zone
     session = ProgrammeSession(
         meeting=meeting, title=title,
-        starts_at=datetime.combine(day, time.fromisoformat(start), zone).astimezone(timezone.utc),
-        ends_at=datetime.combine(day, time.fromisoformat(end), zone).astimezone(timezone.utc), **fields)
+        starts_at=datetime.combine(day, time.fromisoformat(start), zone).astimezone(UTC),
+        ends_at=datetime.combine(day, time.fromisoformat(end), zone).astimezone(UTC), **fields)
     db.session.add(session)
     db.session.commit()
     return session
@@ -65,7 +65,7 @@ def make_document(meeting: Meeting, data: bytes = b"%PDF-1.4 test", *, title="Jo
 
 def make_open_meeting(now=None, **fields) -> Meeting:
     """A published meeting whose registration is open now."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     fields.setdefault("registration_opens_at", now - timedelta(days=1))
     return make_meeting(**fields)
 
@@ -86,7 +86,7 @@ def make_registration(meeting: Meeting, *, confirm=True, now=None, **fields):
     """A registration through the real services: registered, and (by default) its address confirmed."""
     from app.registration import services
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     registration = services.register_delegate(meeting, registration_data(**fields), now).registration
     if confirm:
         services.confirm_registration(registration, now)

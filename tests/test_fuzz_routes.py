@@ -87,10 +87,7 @@ def test_no_route_answers_5xx_or_changes_anything_on_bad_input(client, rule, met
     query = urlencode(data.draw(QUERIES))
     url = f"{path}?{query}" if query else path
     before = snapshot()
-    if method == "POST":
-        response = client.post(url, data=data.draw(BODIES))
-    else:
-        response = client.get(url)
+    response = client.post(url, data=data.draw(BODIES)) if method == "POST" else client.get(url)
     assert response.status_code < 500, (method, url, response.status_code)
     if not (method == "POST" and response.status_code == 302):
         assert snapshot() == before, (method, url, response.status_code)

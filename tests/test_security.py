@@ -160,7 +160,8 @@ class _InlineCode(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}=...> at line {self.getpos()[0]}")
-            if name in {"href", "src", "action", "formaction"} and (value or "").strip().lower().startswith("javascript:"):
+            scripted = (value or "").strip().lower().startswith("javascript:")
+            if name in {"href", "src", "action", "formaction"} and scripted:
                 self.found.append(f"<{tag} {name}=javascript:...> at line {self.getpos()[0]}")
         if tag == "script" and "src" not in dict(attrs):
             self.found.append(f"inline <script> at line {self.getpos()[0]}")

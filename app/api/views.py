@@ -1,5 +1,5 @@
 """The public JSON API, thin over the catalogue services."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, jsonify, request
 
@@ -84,7 +84,7 @@ def meeting_detail(meeting: Meeting, now: datetime) -> dict:
 @cached_response
 def meetings():
     """Upcoming meetings (``?when=upcoming``, the default) or past ones (``?when=past``)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     parsed = services.parse_filters(request.args)
     if parsed.problems:
         abort(400, description=" ".join(parsed.problems))
@@ -117,4 +117,4 @@ def meeting(slug):
     found = services.get_public_meeting(slug)
     if found is None:
         abort(404, description=f"There is no published meeting {slug!r}.")
-    return jsonify(meeting_detail(found, datetime.now(timezone.utc)))
+    return jsonify(meeting_detail(found, datetime.now(UTC)))

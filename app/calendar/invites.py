@@ -11,7 +11,7 @@ meeting's last change, so a meeting's event is the same bytes until it changes a
 is kept in a per-process cache; personal invites are stamped when they are sent.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -65,16 +65,16 @@ def meeting_url(meeting) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _revision(meeting) -> datetime:
-    return meeting.updated_at.astimezone(timezone.utc) if meeting.updated_at else _now()
+    return meeting.updated_at.astimezone(UTC) if meeting.updated_at else _now()
 
 
 def _in_zone(instant: datetime, meeting) -> datetime:
     if meeting.timezone in UTC_ZONES:
-        return instant.astimezone(timezone.utc)
+        return instant.astimezone(UTC)
     return instant.astimezone(meeting.zone)
 
 

@@ -16,10 +16,10 @@ def feed_filters(filters: ArchiveFilters) -> ArchiveFilters:
     return ArchiveFilters(meeting_type=filters.meeting_type, country=filters.country, domain=filters.domain)
 
 
-def list_feed_meetings(now: datetime, filters: ArchiveFilters = ArchiveFilters()) -> list[Meeting]:
+def list_feed_meetings(now: datetime, filters: ArchiveFilters | None = None) -> list[Meeting]:
     """Public meetings with dates that end after a year ago, soonest first."""
     query = select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.ends_at > now - FEED_HISTORY)
-    query = apply_filters(query, feed_filters(filters))
+    query = apply_filters(query, feed_filters(filters or ArchiveFilters()))
     return list(db.session.scalars(query.order_by(Meeting.starts_at, Meeting.id)))
 
 

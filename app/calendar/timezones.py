@@ -10,7 +10,7 @@ any other zone (a one-off change of offset, a rule that changed) falls back to
 dated observances, which every RFC 5545 reader resolves correctly.
 """
 import calendar as _calendar_days
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -104,8 +104,8 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     the first event. The result is shared: callers must not change it.
     """
     zone = ZoneInfo(tzid)
-    start = datetime(first_year - 1, 1, 1, tzinfo=timezone.utc)
-    end = datetime(last_year + 2, 1, 1, tzinfo=timezone.utc)
+    start = datetime(first_year - 1, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 2, 1, 1, tzinfo=UTC)
     changes = _transitions(zone, start, end)
     component = Timezone()
     component.add("TZID", tzid)

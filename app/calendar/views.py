@@ -1,6 +1,6 @@
 """The public .ics files: one meeting (optionally with its programme) and the subscribable feeds."""
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -20,7 +20,7 @@ CACHE_SECONDS = 24 * 3600
 def _validators(identity: str):
     """An ETag and a Last-Modified that change when any meeting changes (and daily, as feeds age)."""
     count, latest = services.get_calendar_version()
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     raw = f"{count}:{latest}|{today}|{identity}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32], latest
 
@@ -93,6 +93,6 @@ def meeting_ics(slug):
 @conditional_calendar
 def feed():
     filters = _feed_filters()
-    meetings = services.list_feed_meetings(datetime.now(timezone.utc), filters)
+    meetings = services.list_feed_meetings(datetime.now(UTC), filters)
     name = services.feed_name(current_app.config["SECRETARIAT_NAME"], filters)
     return _ics(feed_calendar(meetings, name=name), "meetings.ics")

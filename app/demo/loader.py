@@ -1,5 +1,5 @@
 """Loads the demo meetings (with generated PDF documents) into an empty database."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from fpdf import FPDF
 from sqlalchemy import func, select
@@ -59,8 +59,8 @@ def build_meeting(spec: dict, now: datetime) -> Meeting:
     for offset, begins, ends, title, speakers, moderators, room in spec.get("sessions", []):
         day = start + timedelta(days=offset)
         meeting.sessions.append(ProgrammeSession(
-            starts_at=datetime.combine(day, time.fromisoformat(begins), meeting.zone).astimezone(timezone.utc),
-            ends_at=datetime.combine(day, time.fromisoformat(ends), meeting.zone).astimezone(timezone.utc),
+            starts_at=datetime.combine(day, time.fromisoformat(begins), meeting.zone).astimezone(UTC),
+            ends_at=datetime.combine(day, time.fromisoformat(ends), meeting.zone).astimezone(UTC),
             title=title, speakers=speakers, moderators=moderators, room=room))
     for position, (title, kind, language) in enumerate(spec.get("documents", [])):
         data = _pdf(title, meeting)
@@ -75,7 +75,7 @@ def load_demo(now: datetime | None = None) -> int:
     """Add the demo meetings if there are no meetings yet; return how many were added."""
     if db.session.scalar(select(func.count(Meeting.id))):
         return 0
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     meetings = [build_meeting(spec, now) for spec in PAST + UPCOMING]
     db.session.add_all(meetings)
     db.session.commit()

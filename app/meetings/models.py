@@ -1,6 +1,6 @@
 """Meetings, their programme sessions and their documents."""
 import enum
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pycountry
@@ -213,8 +213,8 @@ class Meeting(db.Model):
             ends = datetime.combine(end_date + timedelta(days=1), time(0), zone)
         if ends <= starts:
             raise ValueError("the meeting must end after it starts")
-        self.starts_at = starts.astimezone(timezone.utc)
-        self.ends_at = ends.astimezone(timezone.utc)
+        self.starts_at = starts.astimezone(UTC)
+        self.ends_at = ends.astimezone(UTC)
 
     def local(self, instant: datetime) -> datetime:
         """An instant shown in the meeting's own time zone."""

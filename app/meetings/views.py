@@ -1,6 +1,6 @@
 """Public pages of the meetings catalogue."""
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -23,7 +23,7 @@ bp = Blueprint("meetings", __name__)
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @bp.get("/")

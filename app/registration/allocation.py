@@ -22,7 +22,8 @@ def has_free_seat(meeting: Meeting) -> bool:
 
 
 def under_quota(meeting: Meeting, delegation: str, excluding: Registration | None = None) -> bool:
-    return meeting.delegation_quota is None or count_confirmed(meeting, delegation, excluding) < meeting.delegation_quota
+    quota = meeting.delegation_quota
+    return quota is None or count_confirmed(meeting, delegation, excluding) < quota
 
 
 def take_seat(meeting: Meeting, registration: Registration):

@@ -1,5 +1,5 @@
 """Delegates' pages: register, confirm the address, see, edit or cancel a registration."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -58,7 +58,7 @@ CANCEL_EXPIRED = "This page was open for a long time, so for your security the r
 
 
 def _now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _meeting(slug):
@@ -93,8 +93,9 @@ def register(slug):
             return redirect(url_for(".check_email", slug=slug))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
+    closed_reason = services.registration_closed_reason(meeting, now)
     return render_template("registration/register.html", meeting=meeting, form=form, state=state,
-                           general_errors=general, closed_reason=services.registration_closed_reason(meeting, now)), status
+                           general_errors=general, closed_reason=closed_reason), status
 
 
 @bp.get("/register/check-your-email")

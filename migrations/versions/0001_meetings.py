@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-22 16:49:23.456658
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5413f4524fd'
@@ -17,7 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    
+
     op.create_table('meeting',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=120), nullable=False),
@@ -108,7 +107,7 @@ def upgrade():
 
 
 def downgrade():
-    
+
     with op.batch_alter_table('programme_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_programme_session_meeting_id'))
 

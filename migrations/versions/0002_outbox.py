@@ -7,9 +7,8 @@ Revises: e5413f4524fd
 Create Date: 2026-11-22 16:58:22.294338
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0002_outbox'

@@ -3,8 +3,8 @@
 Revision ID: 0003_registration
 Revises: 0002_outbox
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0003_registration"
 down_revision = "0002_outbox"

@@ -3,8 +3,8 @@
 Revision ID: 0004_catalogue_state
 Revises: 0003_registration
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0004_catalogue_state"
 down_revision = "0003_registration"

@@ -5,7 +5,7 @@ UTC, so a test can assert that all of them understood the same thing.
 """
 import re
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import icalendar
 import vobject
@@ -57,7 +57,7 @@ def rename_zones(data: bytes, zones) -> str:
 def _utc(value):
     if isinstance(value, datetime):
         assert value.tzinfo is not None, "floating time"
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     assert isinstance(value, date)
     return value
 

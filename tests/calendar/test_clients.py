@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -31,7 +31,7 @@ from tests.calendar.readers import (
 )
 from tests.factories import make_meeting, make_session
 
-UTC = timezone.utc
+UTC = UTC
 START_DEADLINE = 30  # seconds for Radicale to say it is ready
 
 

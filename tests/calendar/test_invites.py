@@ -1,5 +1,5 @@
 """The iCalendar builders, read back by three independent readers."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 import pytest
@@ -30,7 +30,7 @@ from tests.calendar.readers import (
 )
 from tests.factories import make_meeting, make_session
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def rome_meeting(**fields):

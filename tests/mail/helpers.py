@@ -1,6 +1,6 @@
 """Builders and readers shared by the mail tests."""
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import icalendar
 from sqlalchemy import select
@@ -20,9 +20,9 @@ def make_invite(method="REQUEST", *, uid="meeting-7@meetings.test", sequence=0) 
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
-    event.add("dtstamp", datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc))
-    event.add("dtstart", datetime(2027, 3, 10, 6, 0, tzinfo=timezone.utc))
-    event.add("dtend", datetime(2027, 3, 11, 14, 0, tzinfo=timezone.utc))
+    event.add("dtstamp", datetime(2026, 11, 1, 8, 0, tzinfo=UTC))
+    event.add("dtstart", datetime(2027, 3, 10, 6, 0, tzinfo=UTC))
+    event.add("dtend", datetime(2027, 3, 11, 14, 0, tzinfo=UTC))
     event.add("summary", "Thematic Meeting on Protection")
     event.add("location", "Hôtel Ivoire, Abidjan, Côte d’Ivoire")
     event.add("organizer", "mailto:secretariat@khartoumprocess.example")

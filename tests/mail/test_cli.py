@@ -145,7 +145,7 @@ def _worker(migrated, smtp, tmp_path, *args):
     """``flask mail work`` in its own process, on the test database and the sink."""
     env = {**os.environ, "FLASK_APP": "wsgi", "FLASK_CONFIG": "development", "DATABASE_URL": migrated,
            "MAIL_SERVER": smtp.host, "MAIL_PORT": str(smtp.port)}
-    log = open(tmp_path / "worker.log", "w+")
+    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115  (closed by the caller, after the process)
     command = [sys.executable, "-m", "flask", "mail", "work", "--poll-interval", "0.05", *args]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log
 

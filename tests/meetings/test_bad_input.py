@@ -22,7 +22,8 @@ def test_a_nul_in_the_search_is_dropped_with_a_notice(client):
     assert "Thematic Meeting on Smuggling" in page.text
 
 
-@pytest.mark.parametrize("query, notice", [("year=%C2%B2", "is not a year"), ("page=%C2%B2", "page number is not valid"),
+@pytest.mark.parametrize("query, notice", [("year=%C2%B2", "is not a year"),
+                                           ("page=%C2%B2", "page number is not valid"),
                                            ("year=%D9%A2%D9%A0%D9%A1%D9%A6", "is not a year")])
 def test_non_ascii_digits_are_dropped_with_a_notice(client, query, notice):
     page = client.get(f"/meetings/archive?{query}")

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -119,12 +119,12 @@ def test_schedule_is_stored_in_utc_with_the_zone_beside_it(app):
     rome = make_meeting(timezone="Europe/Rome", dates=(date(2027, 1, 28),) * 2, times=(time(9, 30), time(17, 0)))
     db.session.expire_all()
     rome = db.session.get(Meeting, rome.id)
-    assert rome.starts_at == datetime(2027, 1, 28, 8, 30, tzinfo=timezone.utc)
+    assert rome.starts_at == datetime(2027, 1, 28, 8, 30, tzinfo=UTC)
     assert rome.local(rome.starts_at).strftime("%H:%M %Z") == "09:30 CET"
     all_day = make_meeting(timezone="Africa/Addis_Ababa", dates=(date(2026, 12, 9), date(2026, 12, 10)), times=None)
     assert not all_day.has_times
-    assert all_day.starts_at == datetime(2026, 12, 8, 21, 0, tzinfo=timezone.utc)
-    assert all_day.ends_at == datetime(2026, 12, 10, 21, 0, tzinfo=timezone.utc)
+    assert all_day.starts_at == datetime(2026, 12, 8, 21, 0, tzinfo=UTC)
+    assert all_day.ends_at == datetime(2026, 12, 10, 21, 0, tzinfo=UTC)
 
 
 def test_schedule_rejects_an_end_before_the_start():

@@ -62,7 +62,8 @@ def test_the_service_applies_the_same_rule_to_any_caller(app, now):
 def test_a_nul_byte_in_a_text_area_is_a_field_error(client):
     meeting = make_open_meeting()
     response = client.post(f"/meetings/{meeting.slug}/register",
-                           data=form_data(meeting, dietary_needs="Vegetarian\x00", accessibility_needs="Ramp\n\tplease"))
+                           data=form_data(meeting, dietary_needs="Vegetarian\x00",
+                                          accessibility_needs="Ramp\n\tplease"))
     assert response.status_code == 400
     assert "Remove the control" in response.text
     assert count() == 0

@@ -46,8 +46,9 @@ def manage_path() -> str:
 
 def snapshot():
     db.session.expire_all()
+    registrations = db.session.scalars(select(Registration).order_by(Registration.id))
     return (db.session.scalar(select(func.count(OutboxMessage.id))),
-            [(r.id, r.status, r.updated_at) for r in db.session.scalars(select(Registration).order_by(Registration.id))])
+            [(r.id, r.status, r.updated_at) for r in registrations])
 
 
 @fuzz

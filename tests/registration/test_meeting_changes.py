@@ -1,6 +1,6 @@
 """Organisers' changes to a meeting reach its delegates, with invites that replace the old entry."""
 from dataclasses import replace
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import icalendar
 
@@ -47,7 +47,7 @@ def test_moving_a_meeting_sends_updated_invites_with_the_same_uid_and_a_higher_s
     assert event["UID"] == old_event["UID"]
     assert int(event["SEQUENCE"]) == int(old_event["SEQUENCE"]) + 1
     # 09:00 in Rome after the switch to summer time (28 March 2027) is 07:00 UTC.
-    assert event.decoded("DTSTART").astimezone(timezone.utc) == datetime(2027, 3, 29, 7, 0, tzinfo=timezone.utc)
+    assert event.decoded("DTSTART").astimezone(UTC) == datetime(2027, 3, 29, 7, 0, tzinfo=UTC)
     notice = queued(waiting.email)[-1]
     assert notice.subject.startswith("Meeting updated") and notice.calendar is None
     assert len(queued(gone.email)) == emails_to_gone

@@ -16,7 +16,8 @@ from tests.outbox import queued
 
 def form_data(meeting, **fields):
     """A valid registration form for ``meeting`` (every day ticked, as the form starts)."""
-    data = {"days": [day.isoformat() for day in meeting.days],"salutation": "Dr", "first_name": "Dawit", "last_name": "Bekele", "email": "dawit.bekele@mfa.example",
+    data = {"days": [day.isoformat() for day in meeting.days], "salutation": "Dr", "first_name": "Dawit",
+            "last_name": "Bekele", "email": "dawit.bekele@mfa.example",
             "delegation": "state:ET", "position": "Director for Consular Affairs", "role": "head-of-delegation",
             "function": "Ministry of Foreign Affairs"}
     data.update(fields)
