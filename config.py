@@ -3,6 +3,7 @@
 Nothing here is read at import time: each class reads the environment when
 ``create_app`` instantiates it.
 """
+
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -136,8 +137,9 @@ class ProductionConfig(Config):
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production")
         if not self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://", "redis+sentinel://")):
-            raise RuntimeError("RATELIMIT_STORAGE_URI must name a Redis server in production "
-                               "(in-memory limits are per worker)")
+            raise RuntimeError(
+                "RATELIMIT_STORAGE_URI must name a Redis server in production (in-memory limits are per worker)"
+            )
         if self.ENABLE_DEV_ROUTES:
             raise RuntimeError("ENABLE_DEV_ROUTES must not be set in production")
 
@@ -154,8 +156,7 @@ def load_config(name=None):
     production server started without it does not run on the public development key."""
     name = name or os.environ.get("FLASK_CONFIG")
     if not name:
-        raise RuntimeError(f"FLASK_CONFIG must be set to one of {', '.join(CONFIGS)} "
-                           "(`make run` sets development)")
+        raise RuntimeError(f"FLASK_CONFIG must be set to one of {', '.join(CONFIGS)} (`make run` sets development)")
     try:
         config = CONFIGS[name]()
     except KeyError:

@@ -4,6 +4,7 @@ It starts only with FLASK_CONFIG set (``load_config`` has no default), so a serv
 started without it never runs the development configuration and its public key.
 `make run` sets FLASK_CONFIG=development for `flask run` on loopback.
 """
+
 from app import create_app
 
 app = create_app()

@@ -1,4 +1,5 @@
 """The meeting registration system: the application factory."""
+
 from flask import Flask
 
 # The extensions through their module: importing the app.db and app.mail modules rebinds
@@ -10,8 +11,7 @@ def create_app(config=None):
     """Build the application; ``config`` is a config object or a FLASK_CONFIG name."""
     from config import load_config
 
-    app = Flask(__name__, template_folder="../templates", static_folder="../static",
-                instance_relative_config=True)
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
     app.config.from_object(config if config is not None and not isinstance(config, str) else load_config(config))
 
     security.init_app(app)  # first: what the app believes of a request, before any extension looks
@@ -43,5 +43,6 @@ def create_app(config=None):
     app.add_template_global(absolute_url)
 
     from app.cli import register_commands
+
     register_commands(app)
     return app

@@ -1,4 +1,5 @@
 """Flask commands; each only calls services."""
+
 from datetime import UTC, datetime
 
 import click
@@ -34,5 +35,7 @@ def register_commands(app: Flask):
 
         now = datetime.now(UTC)
         click.echo(f"Deleted {services.purge_unconfirmed(now)} unconfirmed registrations.")
-        click.echo(f"Removed the passport details of {services.remove_passport_details(now)} delegates "
-                   f"to meetings that have ended.")
+        click.echo(
+            f"Removed the passport details of {services.remove_passport_details(now)} delegates "
+            f"to meetings that have ended."
+        )

@@ -5,6 +5,7 @@ stored as their values in a checked VARCHAR, so the schema is the same on SQLite
 PostgreSQL. Services take ``now`` from their caller; ``utcnow`` is for defaults and for
 the callers at the edge (a view, a command, the worker).
 """
+
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum
@@ -40,6 +41,11 @@ class UTCDateTime(TypeDecorator):
 
 def enum_column(cls):
     """An enum column holding the members' values, checked by the database."""
-    return Enum(cls, native_enum=False, create_constraint=True, length=40,
-                values_callable=lambda members: [m.value for m in members],
-                validate_strings=True)
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=True,
+        length=40,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

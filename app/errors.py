@@ -1,4 +1,5 @@
 """Error pages (HTML for the site, JSON for the API): nothing a user does ends in a bare 500."""
+
 from flask import jsonify, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError

@@ -1,4 +1,5 @@
 """Unbound extensions, attached to the application in ``create_app``."""
+
 import sqlite3
 
 from flask_caching import Cache

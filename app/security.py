@@ -10,6 +10,7 @@
 - With LOOPBACK_ONLY (the public development key) the app answers this computer only.
 - Log records of the app, werkzeug and gunicorn have access tokens masked.
 """
+
 import functools
 import ipaddress
 import logging
@@ -100,8 +101,11 @@ def _from_this_computer() -> bool:
 
 def _answer_this_computer_only():
     if not _from_this_computer():
-        abort(403, description="This server runs the development configuration, whose key is public: "
-                               "it answers only the computer it runs on.")
+        abort(
+            403,
+            description="This server runs the development configuration, whose key is public: "
+            "it answers only the computer it runs on.",
+        )
 
 
 # --- Logs ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 """Jinja filters and globals shared by every template."""
+
 from app.meetings import formatting
 from app.meetings.models import country_name
 from app.meetings.services import get_registration_state

@@ -11,6 +11,7 @@ Email addresses have one canonical form: stripped, lower-cased, with the domain 
 (ASCII). The local part must be ASCII: sending to anything else needs SMTPUTF8, which
 the outbox does not speak.
 """
+
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
@@ -59,8 +60,10 @@ def canonical_email(value: str) -> str:
     value = (value or "").strip()
     local = value.rpartition("@")[0]
     if not local.isascii():
-        raise InvalidEmail("Use an address whose part before the @ has only Latin letters, digits "
-                           "and punctuation; addresses with accents there cannot receive our emails.")
+        raise InvalidEmail(
+            "Use an address whose part before the @ has only Latin letters, digits "
+            "and punctuation; addresses with accents there cannot receive our emails."
+        )
     try:
         checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:

@@ -5,6 +5,7 @@ request (if any) is being handled: a worker or a CLI command has none, and a
 request's Host header is the client's to choose, so a page cached for everyone
 must never be built from it.
 """
+
 from urllib.parse import urlsplit
 
 from flask import current_app

@@ -1,5 +1,6 @@
 """Fixtures: the application on a real, migrated database (SQLite by default,
 PostgreSQL when TEST_DATABASE_URL names one), its client and CLI runner."""
+
 import asyncio
 import email
 import email.policy
@@ -116,6 +117,7 @@ def scalar(sql):
 
 # --- A real SMTP server (aiosmtpd) for the mail tests -------------------------------
 
+
 class SmtpSink:
     """aiosmtpd on a free loopback port, in a thread, keeping every message it accepts.
 
@@ -198,9 +200,14 @@ class SmtpSink:
             return self.refuse
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self._lock:
-            self.messages.append(SimpleNamespace(
-                mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos), message=parsed,
-                raw=envelope.original_content))
+            self.messages.append(
+                SimpleNamespace(
+                    mail_from=envelope.mail_from,
+                    rcpt_tos=list(envelope.rcpt_tos),
+                    message=parsed,
+                    raw=envelope.original_content,
+                )
+            )
         return "250 Message accepted for delivery"
 
     def message_ids(self):

@@ -1,4 +1,5 @@
 """Builders of test data with sensible defaults; each commits what it makes."""
+
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -20,9 +21,16 @@ def make_meeting(*, dates=None, times=(time(9, 0), time(17, 0)), commit=True, **
     """A published meeting; ``dates=(start, end)`` in its zone, or ``dates=()`` for 'to be confirmed'."""
     number = next(_counter)
     values = dict(
-        slug=f"meeting-{number}", title=f"Thematic Meeting {number}", meeting_type=MeetingType.THEMATIC_MEETING,
-        status=MeetingStatus.PUBLISHED, timezone="Africa/Addis_Ababa", city="Addis Ababa", country="ET",
-        host_country="ET", venue="United Nations Conference Centre", summary=f"Summary of meeting {number}.",
+        slug=f"meeting-{number}",
+        title=f"Thematic Meeting {number}",
+        meeting_type=MeetingType.THEMATIC_MEETING,
+        status=MeetingStatus.PUBLISHED,
+        timezone="Africa/Addis_Ababa",
+        city="Addis Ababa",
+        country="ET",
+        host_country="ET",
+        venue="United Nations Conference Centre",
+        summary=f"Summary of meeting {number}.",
     )
     values.update(fields)
     meeting = Meeting(**values)
@@ -45,19 +53,36 @@ def make_past_meeting(days_ago=60, **fields) -> Meeting:
 def make_session(meeting: Meeting, day: date, start: str, end: str, title="Session", **fields) -> ProgrammeSession:
     zone = meeting.zone
     session = ProgrammeSession(
-        meeting=meeting, title=title,
+        meeting=meeting,
+        title=title,
         starts_at=datetime.combine(day, time.fromisoformat(start), zone).astimezone(UTC),
-        ends_at=datetime.combine(day, time.fromisoformat(end), zone).astimezone(UTC), **fields)
+        ends_at=datetime.combine(day, time.fromisoformat(end), zone).astimezone(UTC),
+        **fields,
+    )
     db.session.add(session)
     db.session.commit()
     return session
 
 
-def make_document(meeting: Meeting, data: bytes = b"%PDF-1.4 test", *, title="Joint conclusions",
-                  filename="joint-conclusions.pdf", content_type="application/pdf", **fields) -> Document:
-    document = Document(meeting=meeting, title=title, filename=filename, content_type=content_type,
-                        size=len(data), storage_key=store_bytes(data),
-                        kind=fields.pop("kind", DocumentKind.JOINT_CONCLUSIONS), **fields)
+def make_document(
+    meeting: Meeting,
+    data: bytes = b"%PDF-1.4 test",
+    *,
+    title="Joint conclusions",
+    filename="joint-conclusions.pdf",
+    content_type="application/pdf",
+    **fields,
+) -> Document:
+    document = Document(
+        meeting=meeting,
+        title=title,
+        filename=filename,
+        content_type=content_type,
+        size=len(data),
+        storage_key=store_bytes(data),
+        kind=fields.pop("kind", DocumentKind.JOINT_CONCLUSIONS),
+        **fields,
+    )
     db.session.add(document)
     db.session.commit()
     return document
@@ -75,9 +100,15 @@ def registration_data(**fields):
     from app.registration.services import RegistrationData
 
     number = next(_counter)
-    values = dict(salutation="Ms", first_name="Amina", last_name=f"Delegate{number}",
-                  email=f"delegate{number}@mfa.example", position="Director", delegation="state:ET",
-                  role=DelegateRole.DELEGATE)
+    values = dict(
+        salutation="Ms",
+        first_name="Amina",
+        last_name=f"Delegate{number}",
+        email=f"delegate{number}@mfa.example",
+        position="Director",
+        delegation="state:ET",
+        role=DelegateRole.DELEGATE,
+    )
     values.update(fields)
     return RegistrationData(**values)
 

@@ -1,4 +1,5 @@
 """Reading what services queued in the outbox, for tests."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,6 +23,9 @@ def queued(email: str | None = None) -> list[Queued]:
     query = select(OutboxMessage).order_by(OutboxMessage.id)
     if email is not None:
         query = query.where(OutboxMessage.to_email == email)
-    return [Queued(m.to_email, m.subject, m.text, m.html, m.calendar,
-                   m.calendar_method.value if m.calendar_method else None)
-            for m in db.session.scalars(query)]
+    return [
+        Queued(
+            m.to_email, m.subject, m.text, m.html, m.calendar, m.calendar_method.value if m.calendar_method else None
+        )
+        for m in db.session.scalars(query)
+    ]

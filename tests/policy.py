@@ -1,4 +1,5 @@
 """What the issue asks of every response's headers (app/security.py)."""
+
 import re
 
 

@@ -71,7 +71,10 @@ def test_production_trusts_one_proxy_and_its_own_host_and_sends_hsts(monkeypatch
     assert config.TRUSTED_HOSTS == ["meetings.example.org"]
     assert config.HSTS_SECONDS >= 180 * 24 * 3600
     assert (config.SESSION_COOKIE_SECURE, config.SESSION_COOKIE_HTTPONLY, config.SESSION_COOKIE_SAMESITE) == (
-        True, True, "Lax")
+        True,
+        True,
+        "Lax",
+    )
     monkeypatch.setenv("PROXY_HOPS", "0")
     monkeypatch.setenv("TRUSTED_HOSTS", "meetings.example.net, .internal.example")
     config = load_config("production")

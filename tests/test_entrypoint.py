@@ -1,4 +1,5 @@
 """wsgi.py, the production entry point, started as gunicorn starts it."""
+
 import http.client
 import os
 import signal
@@ -17,20 +18,36 @@ SECRET = "eyJtIjoxLCJyIjoic2VjcmV0In0.SECRETsignatureSECRETsign"
 
 def environment(**settings):
     """This process's environment without any of the app's settings, plus ``settings``."""
-    cleared = {"FLASK_CONFIG", "FLASK_APP", "SECRET_KEY", "DATABASE_URL", "BASE_URL", "RATELIMIT_STORAGE_URI",
-               "PROXY_HOPS", "TRUSTED_HOSTS", "ENABLE_DEV_ROUTES"}
+    cleared = {
+        "FLASK_CONFIG",
+        "FLASK_APP",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "BASE_URL",
+        "RATELIMIT_STORAGE_URI",
+        "PROXY_HOPS",
+        "TRUSTED_HOSTS",
+        "ENABLE_DEV_ROUTES",
+    }
     env = {key: value for key, value in os.environ.items() if key not in cleared}
     return {**env, **settings}
 
 
 def production(database_url, **settings):
-    return environment(FLASK_CONFIG="production", SECRET_KEY="s" * 48, DATABASE_URL=database_url,
-                       BASE_URL=f"https://{HOST}", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0", **settings)
+    return environment(
+        FLASK_CONFIG="production",
+        SECRET_KEY="s" * 48,
+        DATABASE_URL=database_url,
+        BASE_URL=f"https://{HOST}",
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+        **settings,
+    )
 
 
 def import_wsgi(env):
-    return subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def free_port():
@@ -46,9 +63,13 @@ class Gunicorn:
         self.port = free_port()
         self.log = tmp_path / "gunicorn.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", *args,
-             "wsgi:app"], cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", *args, "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def serving(self, seconds=30):
         """True once it answers HTTP requests; False if it exits first. (The master listens

@@ -1,4 +1,5 @@
 """Error pages and what an error writes to the log."""
+
 import logging
 
 import pytest
@@ -17,6 +18,7 @@ def logs(caplog, monkeypatch):
 @pytest.fixture
 def failing(app):
     """A page with a bug: it raises on every request."""
+
     @app.get("/fails/<name>")
     def fails(name):
         raise RuntimeError("a bug")
@@ -25,14 +27,15 @@ def failing(app):
 
 
 def test_an_address_cannot_write_a_line_of_its_own_into_the_log(failing, client, logs):
-    forged = "/fails/x%0d%0a127.0.0.1 - - [01 Jan 2026 00:00:00] \"GET admin HTTP 1.1\" 200 -%1b[0m"
+    forged = '/fails/x%0d%0a127.0.0.1 - - [01 Jan 2026 00:00:00] "GET admin HTTP 1.1" 200 -%1b[0m'
     response = client.get(forged)
     assert response.status_code == 500 and "Internal Server Error" in response.text
     [record] = [r for r in logs.records if r.name == "app"]
     message = record.getMessage()
     assert "\n" not in message and "\r" not in message and "\x1b" not in message
-    assert message == ('unhandled error on GET /fails/x\\r\\n127.0.0.1 - - [01 Jan 2026 00:00:00] '
-                       '"GET admin HTTP 1.1" 200 -\\x1b[0m')
+    assert message == (
+        'unhandled error on GET /fails/x\\r\\n127.0.0.1 - - [01 Jan 2026 00:00:00] "GET admin HTTP 1.1" 200 -\\x1b[0m'
+    )
     # The traceback is printed below the message, as always; no line of the log starts with the forgery.
     assert not any(line.startswith("127.0.0.1") for line in logs.text.splitlines())
 

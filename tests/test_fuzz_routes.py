@@ -6,6 +6,7 @@ Path arguments are either real (a published meeting's slug, its document, a live
 confirmation or manage token) or generated, so both the pages behind a valid link and
 the answers to a broken one are exercised.
 """
+
 import hashlib
 import re
 import string
@@ -25,8 +26,29 @@ from app.registration.tokens import make_confirm_token, make_manage_token
 from tests.factories import make_document, make_open_meeting, make_registration
 from tests.registration.test_fuzz import FIELDS
 
-NASTY = ["\x00", "a\x00b", "²", "³", "٣", "1²", "0", "-1", "9" * 40, str(2**31), str(2**63), "%00", "..", "a/b",
-         "\u2028", "é" * 300, "<script>alert(1)</script>", "' OR 1=1 --", "state:ET", "1", "2017"]
+NASTY = [
+    "\x00",
+    "a\x00b",
+    "²",
+    "³",
+    "٣",
+    "1²",
+    "0",
+    "-1",
+    "9" * 40,
+    str(2**31),
+    str(2**63),
+    "%00",
+    "..",
+    "a/b",
+    "\u2028",
+    "é" * 300,
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "state:ET",
+    "1",
+    "2017",
+]
 SEGMENTS = st.one_of(st.sampled_from(NASTY), st.text(max_size=40), st.text(string.printable, max_size=20))
 QUERY_NAMES = ["type", "year", "country", "domain", "q", "page", "per_page", "when", "programme", "existing", "cb"]
 QUERIES = st.dictionaries(st.sampled_from(QUERY_NAMES) | st.text(max_size=10), SEGMENTS, max_size=5)
@@ -36,8 +58,9 @@ SLUG = "fuzzed-routes"
 
 def _routes():
     app = create_app(config.TestingConfig())
-    return sorted((rule.rule, method) for rule in app.url_map.iter_rules()
-                  for method in rule.methods - {"HEAD", "OPTIONS"})
+    return sorted(
+        (rule.rule, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
 
 
 def _world() -> dict[str, list[str]]:
@@ -50,8 +73,12 @@ def _world() -> dict[str, list[str]]:
         make_registration(meeting, confirm=False, email="fuzz.confirm@mfa.example")
     document = db.session.scalar(select(Document).where(Document.meeting_id == meeting.id))
     registrations = db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id)).all()
-    return {"slug": [meeting.slug], "document_id": [str(document.id)], "filename": [document.filename, "css/site.css"],
-            "token": [make_manage_token(r) for r in registrations] + [make_confirm_token(r) for r in registrations]}
+    return {
+        "slug": [meeting.slug],
+        "document_id": [str(document.id)],
+        "filename": [document.filename, "css/site.css"],
+        "token": [make_manage_token(r) for r in registrations] + [make_confirm_token(r) for r in registrations],
+    }
 
 
 def snapshot() -> str:
@@ -71,11 +98,13 @@ def _path(rule: str, draw, world) -> str:
         real = draw(st.booleans())
         value = draw(st.sampled_from(world[name])) if real and name in world else draw(SEGMENTS)
         return quote(value, safe="/" if match.group(1) == "path" and real else "")
+
     return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", argument, rule)
 
 
-fuzz = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                       HealthCheck.too_slow])
+fuzz = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.mark.parametrize("rule, method", _routes())

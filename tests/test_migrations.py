@@ -1,4 +1,5 @@
 """The migrations build the schema the models describe, on SQLite and PostgreSQL alike."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -30,26 +31,35 @@ def test_stored_names_and_addresses_are_cleaned_by_the_migration(app, migrated):
     db.session.remove()
     downgrade(revision="0004_catalogue_state")
     with db.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO meeting (id, slug, title, meeting_type, status, timezone, has_times, venue, city, country, "
-            "host_country, chair, co_chairs, theme, summary, description, seats_taken, requires_approval, "
-            "ical_sequence, created_at, updated_at) VALUES (1, 'm', 'M', 'thematic-meeting', 'published', 'UTC', "
-            "false, '', '', '', '', '', '', '', '', '', 0, false, 0, '2026-01-01', '2026-01-01')"))
-        rows = [(1, "u1", "Eve\u2028X", "eve@exämple.com", "No\x07 nuts\nplease", "confirmed"),
-                (2, "u2", "Ali\u200cReza\u202e", "ali@xn--exmple-cua.com", "", "confirmed"),
-                (3, "u3", "Dup", "ALI@exämple.com".lower(), "", "waitlisted")]
+        connection.execute(
+            text(
+                "INSERT INTO meeting (id, slug, title, meeting_type, status, timezone, has_times, venue, city, "
+                "country, host_country, chair, co_chairs, theme, summary, description, seats_taken, requires_approval, "
+                "ical_sequence, created_at, updated_at) VALUES (1, 'm', 'M', 'thematic-meeting', 'published', 'UTC', "
+                "false, '', '', '', '', '', '', '', '', '', 0, false, 0, '2026-01-01', '2026-01-01')"
+            )
+        )
+        rows = [
+            (1, "u1", "Eve\u2028X", "eve@exämple.com", "No\x07 nuts\nplease", "confirmed"),
+            (2, "u2", "Ali\u200cReza\u202e", "ali@xn--exmple-cua.com", "", "confirmed"),
+            (3, "u3", "Dup", "ALI@exämple.com".lower(), "", "waitlisted"),
+        ]
         for number, uid, first, email, dietary, status in rows:
-            connection.execute(text(
-                "INSERT INTO registration (id, meeting_id, uid, status, salutation, first_name, last_name, email, "
-                "phone, country, delegation, position, function, role, days, dietary_needs, accessibility_needs, "
-                "needs_visa_letter, list_consent, created_at, updated_at) VALUES (:id, 1, :uid, :status, 'Ms', "
-                ":first, 'Y', :email, '', 'ET', 'state:ET', 'Director\u0085General', '', 'delegate', '[]', "
-                ":dietary, '', false, false, '2026-01-01', '2026-01-01')"),
-                dict(id=number, uid=uid, first=first, email=email, dietary=dietary, status=status))
+            connection.execute(
+                text(
+                    "INSERT INTO registration (id, meeting_id, uid, status, salutation, first_name, last_name, email, "
+                    "phone, country, delegation, position, function, role, days, dietary_needs, accessibility_needs, "
+                    "needs_visa_letter, list_consent, created_at, updated_at) VALUES (:id, 1, :uid, :status, 'Ms', "
+                    ":first, 'Y', :email, '', 'ET', 'state:ET', 'Director\u0085General', '', 'delegate', '[]', "
+                    ":dietary, '', false, false, '2026-01-01', '2026-01-01')"
+                ),
+                dict(id=number, uid=uid, first=first, email=email, dietary=dietary, status=status),
+            )
     upgrade()
     with db.engine.connect() as connection:
-        stored = connection.execute(text(
-            "SELECT first_name, position, email, dietary_needs FROM registration ORDER BY id")).all()
+        stored = connection.execute(
+            text("SELECT first_name, position, email, dietary_needs FROM registration ORDER BY id")
+        ).all()
     assert stored[0] == ("Eve X", "Director General", "eve@xn--exmple-cua.com", "No nuts\nplease")
     assert stored[1][0] == "Ali\u200cReza"  # the joiner Persian names need is kept
     # The third would become the second's address: it is left as it was, not merged.

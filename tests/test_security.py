@@ -1,5 +1,6 @@
 """The response policy (app/security.py) on every route, the proxy and hosts the app
 trusts, the session cookie, and access tokens kept out of logs."""
+
 import http.client
 import logging
 import re
@@ -67,10 +68,12 @@ def production(app, migrated, monkeypatch):
 
 # --- Every route, every kind of response -------------------------------------------
 
+
 def _path(rule, values):
     def fill(match):
         converter, name = match.group(1), match.group(2)
         return str(values.get(name, 1 if converter == "int" else "x"))
+
     return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", fill, rule.rule)
 
 
@@ -78,8 +81,12 @@ def test_every_route_answers_with_the_policy(app, client):
     meeting = make_open_meeting()
     document = make_document(meeting)
     registration = make_registration(meeting, confirm=False)
-    values = {"slug": meeting.slug, "document_id": document.id, "filename": document.filename,
-              "token": make_manage_token(registration)}
+    values = {
+        "slug": meeting.slug,
+        "document_id": document.id,
+        "filename": document.filename,
+        "token": make_manage_token(registration),
+    }
     seen = set()
     for rule in app.url_map.iter_rules():
         rule_values = dict(values, filename="css/site.css") if rule.endpoint == "static" else values
@@ -103,8 +110,9 @@ def test_errors_revalidations_and_static_files_carry_the_policy_too(app, client)
         "400 JSON": client.get("/api/v1/meetings?page=0"),
         "405": client.get(f"/meetings/{meeting.slug}/registration/x/cancel"),
         "304 page": client.get("/", headers={"If-None-Match": home.headers["ETag"]}),
-        "304 calendar": client.get("/calendar.ics",
-                                   headers={"If-None-Match": client.get("/calendar.ics").headers["ETag"]}),
+        "304 calendar": client.get(
+            "/calendar.ics", headers={"If-None-Match": client.get("/calendar.ics").headers["ETag"]}
+        ),
         "calendar": client.get(f"/meetings/{meeting.slug}.ics"),
         "stylesheet": client.get("/static/css/site.css"),
         "script": client.get("/static/js/registration.js"),
@@ -117,6 +125,7 @@ def test_errors_revalidations_and_static_files_carry_the_policy_too(app, client)
 
 
 # --- Named exceptions ----------------------------------------------------------------
+
 
 def test_a_page_asks_for_an_exception_by_name_and_gets_only_that(app, client):
     @app.get("/desk")
@@ -151,6 +160,7 @@ def test_an_unknown_exception_is_refused_when_the_view_is_defined():
 
 # --- Templates ---------------------------------------------------------------------
 
+
 class _InlineCode(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -176,13 +186,16 @@ def test_no_template_holds_a_script_or_event_handler(template):
 
 def test_page_templates_hold_no_inline_styles_the_policy_would_block():
     # Emails (templates/mail/) need inline styles; pages get theirs from static/css.
-    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")
-                 if "mail" not in p.relative_to(ROOT / "templates").parts
-                 and re.search(r"<style|\sstyle\s*=", p.read_text())]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "templates").rglob("*.html")
+        if "mail" not in p.relative_to(ROOT / "templates").parts and re.search(r"<style|\sstyle\s*=", p.read_text())
+    ]
     assert offenders == []
 
 
 # --- Proxy, HTTPS and hosts in production --------------------------------------------
+
 
 def _whoami(built):
     built.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
@@ -256,6 +269,7 @@ def test_more_hosts_can_be_trusted_by_name(app, production):
 
 # --- The development configuration --------------------------------------------------
 
+
 @pytest.fixture
 def development(app, migrated, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -312,8 +326,11 @@ def test_the_development_servers_access_log_masks_tokens(app, logs):
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        for path in (f"/meetings/{meeting.slug}/confirm/{SECRET}", f"/meetings/{meeting.slug}/registration/{SECRET}",
-                     f"/meetings/{meeting.slug}/registration/{SECRET}/cancel"):
+        for path in (
+            f"/meetings/{meeting.slug}/confirm/{SECRET}",
+            f"/meetings/{meeting.slug}/registration/{SECRET}",
+            f"/meetings/{meeting.slug}/registration/{SECRET}/cancel",
+        ):
             connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
             connection.request("GET", path)
             connection.getresponse().read()
@@ -347,8 +364,9 @@ def test_the_apps_log_masks_tokens_in_messages_and_tracebacks(app, client, logs)
 def test_a_failed_statement_keeps_the_values_it_was_given_out_of_its_error(app):
     # Such an error ends in the log, with its traceback, when a page fails on it.
     with pytest.raises(DBAPIError) as failed:
-        db.session.execute(text("SELECT no_such_column FROM meeting WHERE title = :title"),
-                           {"title": "amina.delegate@mfa.example"})
+        db.session.execute(
+            text("SELECT no_such_column FROM meeting WHERE title = :title"), {"title": "amina.delegate@mfa.example"}
+        )
     db.session.rollback()
     assert "no_such_column" in str(failed.value)
     assert "amina.delegate" not in str(failed.value)

@@ -1,4 +1,5 @@
 """Absolute links come from BASE_URL, never from the request's Host header."""
+
 import pytest
 
 from app.urls import absolute_url
@@ -36,4 +37,7 @@ def test_a_forged_host_never_reaches_a_cached_page(client):
 
 def test_absolute_urls_keep_base_urls_scheme_port_and_path(app):
     app.config["BASE_URL"] = "https://example.org:8443/registration"
-    assert absolute_url("calendar.feed", type="training") == "https://example.org:8443/registration/calendar.ics?type=training"
+    assert (
+        absolute_url("calendar.feed", type="training")
+        == "https://example.org:8443/registration/calendar.ics?type=training"
+    )

@@ -6,6 +6,7 @@ Builds a throw-away SQLite database, applies the migrations, loads the demo meet
 serves the app on a free loopback port and saves full-page PNGs taken with Debian's
 Chromium (CHROMIUM overrides its path; Playwright's own browsers are never used).
 """
+
 import argparse
 import logging
 import os
@@ -26,8 +27,15 @@ from app.demo.loader import load_demo  # noqa: E402
 from config import DevelopmentConfig  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SHOTS = {
     "meeting-page.png": "/meetings/2nd-thematic-meeting-return-readmission-reintegration-addis-2016",
     "upcoming.png": "/",

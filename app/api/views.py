@@ -1,4 +1,5 @@
 """The public JSON API, thin over the catalogue services."""
+
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, jsonify, request
@@ -49,34 +50,42 @@ def meeting_summary(meeting: Meeting, now: datetime) -> dict:
 
 def meeting_detail(meeting: Meeting, now: datetime) -> dict:
     data = meeting_summary(meeting, now)
-    data.update({
-        "venue": meeting.venue,
-        "host_country": meeting.host_country or None,
-        "chair": meeting.chair,
-        "co_chairs": meeting.co_chairs,
-        "theme": meeting.theme,
-        "description_markdown": meeting.description,
-        "programme": [{
-            "title": s.title,
-            "starts_at": _instant(s.starts_at),
-            "ends_at": _instant(s.ends_at),
-            "starts_at_local": _local(meeting, s.starts_at),
-            "ends_at_local": _local(meeting, s.ends_at),
-            "speakers": s.speakers,
-            "moderators": s.moderators,
-            "room": s.room,
-            "description": s.description,
-        } for s in meeting.sessions],
-        "documents": [{
-            "title": d.title,
-            "kind": d.kind.value,
-            "language": d.language,
-            "filename": d.filename,
-            "content_type": d.content_type,
-            "size": d.size,
-            "url": absolute_url("meetings.document", slug=meeting.slug, document_id=d.id, filename=d.filename),
-        } for d in meeting.documents],
-    })
+    data.update(
+        {
+            "venue": meeting.venue,
+            "host_country": meeting.host_country or None,
+            "chair": meeting.chair,
+            "co_chairs": meeting.co_chairs,
+            "theme": meeting.theme,
+            "description_markdown": meeting.description,
+            "programme": [
+                {
+                    "title": s.title,
+                    "starts_at": _instant(s.starts_at),
+                    "ends_at": _instant(s.ends_at),
+                    "starts_at_local": _local(meeting, s.starts_at),
+                    "ends_at_local": _local(meeting, s.ends_at),
+                    "speakers": s.speakers,
+                    "moderators": s.moderators,
+                    "room": s.room,
+                    "description": s.description,
+                }
+                for s in meeting.sessions
+            ],
+            "documents": [
+                {
+                    "title": d.title,
+                    "kind": d.kind.value,
+                    "language": d.language,
+                    "filename": d.filename,
+                    "content_type": d.content_type,
+                    "size": d.size,
+                    "url": absolute_url("meetings.document", slug=meeting.slug, document_id=d.id, filename=d.filename),
+                }
+                for d in meeting.documents
+            ],
+        }
+    )
     return data
 
 
@@ -98,7 +107,7 @@ def meetings():
         items, total, pages = pagination.items, pagination.total, pagination.pages
     elif when == "upcoming":
         everything = services.list_upcoming(now, parsed.filters)
-        items = everything[(page - 1) * per_page: page * per_page]
+        items = everything[(page - 1) * per_page : page * per_page]
         total, pages = len(everything), -(-len(everything) // per_page)
     else:
         abort(400, description="when must be 'upcoming' or 'past'.")
@@ -106,8 +115,12 @@ def meetings():
         abort(404, description=f"There is no page {page}; there are {max(pages, 1)}.")
     return jsonify(
         meetings=[meeting_summary(m, now) for m in items],
-        page=page, per_page=per_page, pages=pages, total=total,
-        filters=parsed.filters.as_args(), when=when,
+        page=page,
+        per_page=per_page,
+        pages=pages,
+        total=total,
+        filters=parsed.filters.as_args(),
+        when=when,
     )
 
 

@@ -1,5 +1,6 @@
 """Calendar invites and feeds: every iCalendar byte is built in ``invites``; ``sequence``
 keeps each meeting's SEQUENCE; ``views`` serves the .ics files and feeds."""
+
 from app.calendar import sequence  # noqa: F401  (registers the SEQUENCE listener)
 from app.calendar.invites import (  # noqa: F401
     UndatedMeetingError,

@@ -4,6 +4,7 @@ icalendar builds every content line; this module only corrects its TEXT escaping
 and folds and joins the lines, faster than icalendar does, so that a calendar can
 be assembled from pieces written (and cached) separately.
 """
+
 import re
 
 from icalendar import Component, vText
@@ -22,8 +23,13 @@ class _Text(vText):
 
     def to_ical(self):
         text = str(self).replace("\r\n", "\n").replace("\r", "\n")
-        return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-                .replace("\n", "\\n").encode(self.encoding))
+        return (
+            text.replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\n", "\\n")
+            .encode(self.encoding)
+        )
 
 
 def text(value: str) -> vText:
@@ -70,4 +76,4 @@ def assemble(calendar: Component, *parts: bytes) -> bytes:
     """The VCALENDAR's own lines with already written components inside it."""
     head = serialise(calendar)
     assert head.endswith(_END_CALENDAR)
-    return head[:-len(_END_CALENDAR)] + b"".join(parts) + _END_CALENDAR
+    return head[: -len(_END_CALENDAR)] + b"".join(parts) + _END_CALENDAR

@@ -10,6 +10,7 @@ Public calendars (a meeting's .ics, the feeds) carry DTSTAMP = LAST-MODIFIED = t
 meeting's last change, so a meeting's event is the same bytes until it changes and
 is kept in a per-process cache; personal invites are stamped when they are sent.
 """
+
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -132,21 +133,37 @@ def _event(meeting, *, uid, start, end, summary, description, location, url, sta
 def _meeting_event(meeting, *, stamp, uid=None, sequence=None, status=None) -> Event:
     start, end = _span(meeting)
     url = meeting_url(meeting)
-    return _event(meeting, uid=uid or meeting_uid(meeting), start=start, end=end, summary=meeting.title,
-                  description=_description(meeting, url), location=meeting.location, url=url, stamp=stamp,
-                  sequence=meeting.ical_sequence if sequence is None else sequence,
-                  status=status or ("CANCELLED" if meeting.is_cancelled else "CONFIRMED"))
+    return _event(
+        meeting,
+        uid=uid or meeting_uid(meeting),
+        start=start,
+        end=end,
+        summary=meeting.title,
+        description=_description(meeting, url),
+        location=meeting.location,
+        url=url,
+        stamp=stamp,
+        sequence=meeting.ical_sequence if sequence is None else sequence,
+        status=status or ("CANCELLED" if meeting.is_cancelled else "CONFIRMED"),
+    )
 
 
 def _session_event(session) -> Event:
     meeting = session.meeting
     url = meeting_url(meeting)
-    return _event(meeting, uid=session_uid(session), start=_in_zone(session.starts_at, meeting),
-                  end=_in_zone(session.ends_at, meeting), summary=f"{session.title} – {meeting.title}",
-                  description=_session_description(session, url),
-                  location=", ".join(part for part in (session.room, meeting.location) if part), url=url,
-                  stamp=_revision(meeting), sequence=meeting.ical_sequence,
-                  status="CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    return _event(
+        meeting,
+        uid=session_uid(session),
+        start=_in_zone(session.starts_at, meeting),
+        end=_in_zone(session.ends_at, meeting),
+        summary=f"{session.title} – {meeting.title}",
+        description=_session_description(session, url),
+        location=", ".join(part for part in (session.room, meeting.location) if part),
+        url=url,
+        stamp=_revision(meeting),
+        sequence=meeting.ical_sequence,
+        status="CANCELLED" if meeting.is_cancelled else "CONFIRMED",
+    )
 
 
 def _write(event: Event) -> _Written:
@@ -163,8 +180,12 @@ def _public_event(meeting) -> _Written:
     """The meeting's public event, written once per version of the meeting and kept."""
     if meeting.id is None or meeting.updated_at is None or inspect(meeting).modified:
         return _write(_meeting_event(meeting, stamp=_revision(meeting)))  # not a stored version
-    key = (meeting.id, meeting.updated_at, meeting.ical_sequence,
-           *(_config(name) for name in ("BASE_URL", "SECRETARIAT_NAME", "SECRETARIAT_EMAIL")))
+    key = (
+        meeting.id,
+        meeting.updated_at,
+        meeting.ical_sequence,
+        *(_config(name) for name in ("BASE_URL", "SECRETARIAT_NAME", "SECRETARIAT_EMAIL")),
+    )
     written = _event_cache.get(key)
     if written is None:
         if len(_event_cache) >= _EVENT_CACHE_SIZE:
@@ -223,13 +244,15 @@ def _attendee(name: str, email: str, role: str) -> vCalAddress:
     if role not in ATTENDEE_ROLES:
         raise ValueError(f"unknown attendee role {role!r}")
     attendee = vCalAddress(f"mailto:{email}")
-    attendee.params.update(CN=display_name(name or email), ROLE=role, PARTSTAT="ACCEPTED",
-                           RSVP="FALSE", CUTYPE="INDIVIDUAL")
+    attendee.params.update(
+        CN=display_name(name or email), ROLE=role, PARTSTAT="ACCEPTED", RSVP="FALSE", CUTYPE="INDIVIDUAL"
+    )
     return attendee
 
 
-def personal_invite(meeting, *, uid, attendee_name, attendee_email, role="REQ-PARTICIPANT",
-                    cancel=False, sequence=None) -> bytes:
+def personal_invite(
+    meeting, *, uid, attendee_name, attendee_email, role="REQ-PARTICIPANT", cancel=False, sequence=None
+) -> bytes:
     """A delegate's invite (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL) for one meeting.
 
     ``uid`` must be stable for the meeting and the delegate. SEQUENCE defaults to the
@@ -239,7 +262,6 @@ def personal_invite(meeting, *, uid, attendee_name, attendee_email, role="REQ-PA
     """
     if sequence is None:
         sequence = meeting.ical_sequence + (1 if cancel and not meeting.is_cancelled else 0)
-    event = _meeting_event(meeting, stamp=_now(), uid=uid, sequence=sequence,
-                           status="CANCELLED" if cancel else None)
+    event = _meeting_event(meeting, stamp=_now(), uid=uid, sequence=sequence, status="CANCELLED" if cancel else None)
     event.add("ATTENDEE", _attendee(attendee_name, attendee_email, role))
     return _with_events(_head("CANCEL" if cancel else "REQUEST"), [_write(event)])

@@ -5,21 +5,31 @@ SEQUENCE (RFC 5545 3.8.7.4), so every code path that changes what a calendar sho
 must raise it, and nothing else may: a listener on the session does it at flush
 time, once per flush, whoever changed the meeting.
 """
+
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.meetings.models import Meeting, MeetingStatus
 
 #: Columns whose change a calendar shows (dates, times, place, title, zone).
-CALENDAR_FIELDS = ("title", "start_date", "end_date", "starts_at", "ends_at", "has_times",
-                   "venue", "city", "country", "timezone")
+CALENDAR_FIELDS = (
+    "title",
+    "start_date",
+    "end_date",
+    "starts_at",
+    "ends_at",
+    "has_times",
+    "venue",
+    "city",
+    "country",
+    "timezone",
+)
 
 
 def _track_old_values(field):
     # Load the old value when a column is set on an expired instance, so that
     # setting an unchanged value is seen as no change rather than as a new one.
-    event.listen(getattr(Meeting, field), "set", lambda target, value, old, initiator: None,
-                 active_history=True)
+    event.listen(getattr(Meeting, field), "set", lambda target, value, old, initiator: None, active_history=True)
 
 
 for _field in (*CALENDAR_FIELDS, "status"):
@@ -38,8 +48,7 @@ def _cancellation_changed(state) -> bool:
 def calendar_changed(meeting: Meeting) -> bool:
     """Whether the pending changes of a meeting alter what a calendar shows of it."""
     state = inspect(meeting)
-    return (any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS)
-            or _cancellation_changed(state))
+    return any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS) or _cancellation_changed(state)
 
 
 @event.listens_for(Session, "before_flush")

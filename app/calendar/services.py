@@ -1,4 +1,5 @@
 """Which meetings a calendar feed holds, its name, and the version its caching keys on."""
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -28,9 +29,11 @@ def feed_name(organisation: str, filters: ArchiveFilters) -> str:
 
     No commas: many readers do not unescape X-WR-CALNAME.
     """
-    parts = [filters.meeting_type.label if filters.meeting_type else "",
-             country_name(filters.country) if filters.country else "",
-             filters.domain.label if filters.domain else ""]
+    parts = [
+        filters.meeting_type.label if filters.meeting_type else "",
+        country_name(filters.country) if filters.country else "",
+        filters.domain.label if filters.domain else "",
+    ]
     narrowed = " · ".join(part for part in parts if part)
     return f"{organisation}: meetings" + (f" – {narrowed}" if narrowed else "")
 

@@ -9,6 +9,7 @@ is written as two observances with an RRULE, as Outlook and Exchange write them;
 any other zone (a one-off change of offset, a rule that changed) falls back to
 dated observances, which every RFC 5545 reader resolves correctly.
 """
+
 import calendar as _calendar_days
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache

@@ -1,4 +1,5 @@
 """The public .ics files: one meeting (optionally with its programme) and the subscribable feeds."""
+
 import hashlib
 from datetime import UTC, datetime
 from functools import wraps
@@ -82,8 +83,11 @@ def meeting_ics(slug):
     if meeting is None:
         abort(404, description="There is no published meeting at this address.")
     if not meeting.dates_confirmed:
-        abort(404, description="The dates of this meeting are not fixed yet, so it cannot be added "
-                               "to a calendar. Please come back when they are announced.")
+        abort(
+            404,
+            description="The dates of this meeting are not fixed yet, so it cannot be added "
+            "to a calendar. Please come back when they are announced.",
+        )
     programme = request.args.get("programme") == "1"
     filename = f"{meeting.slug}-programme.ics" if programme else f"{meeting.slug}.ics"
     return _ics(meeting_calendar(meeting, programme=programme), filename)

@@ -1,4 +1,5 @@
 """Loads the demo meetings (with generated PDF documents) into an empty database."""
+
 from datetime import UTC, datetime, time, timedelta
 
 from fpdf import FPDF
@@ -35,13 +36,21 @@ def _slugify(text: str) -> str:
 
 def build_meeting(spec: dict, now: datetime) -> Meeting:
     meeting = Meeting(
-        slug=spec["slug"], title=spec["title"], meeting_type=MeetingType(spec["type"]),
+        slug=spec["slug"],
+        title=spec["title"],
+        meeting_type=MeetingType(spec["type"]),
         status=MeetingStatus.CANCELLED if spec.get("cancelled") else MeetingStatus.PUBLISHED,
-        timezone=spec["tz"], venue=spec.get("venue", ""), city=spec.get("city", ""),
-        country=spec.get("country", ""), host_country=spec.get("host", ""), chair=spec.get("chair", ""),
-        co_chairs=spec.get("co_chairs", ""), theme=spec.get("theme", ""),
+        timezone=spec["tz"],
+        venue=spec.get("venue", ""),
+        city=spec.get("city", ""),
+        country=spec.get("country", ""),
+        host_country=spec.get("host", ""),
+        chair=spec.get("chair", ""),
+        co_chairs=spec.get("co_chairs", ""),
+        theme=spec.get("theme", ""),
         domain=Domain(spec["domain"]) if spec.get("domain") else None,
-        summary=spec.get("summary", ""), description=spec.get("description", ""),
+        summary=spec.get("summary", ""),
+        description=spec.get("description", ""),
     )
     start, end = spec.get("dates", (None, None))
     if "starts_in_days" in spec:
@@ -58,16 +67,30 @@ def build_meeting(spec: dict, now: datetime) -> Meeting:
         meeting.delegation_quota = rules.get("delegation_quota", 3)
     for offset, begins, ends, title, speakers, moderators, room in spec.get("sessions", []):
         day = start + timedelta(days=offset)
-        meeting.sessions.append(ProgrammeSession(
-            starts_at=datetime.combine(day, time.fromisoformat(begins), meeting.zone).astimezone(UTC),
-            ends_at=datetime.combine(day, time.fromisoformat(ends), meeting.zone).astimezone(UTC),
-            title=title, speakers=speakers, moderators=moderators, room=room))
+        meeting.sessions.append(
+            ProgrammeSession(
+                starts_at=datetime.combine(day, time.fromisoformat(begins), meeting.zone).astimezone(UTC),
+                ends_at=datetime.combine(day, time.fromisoformat(ends), meeting.zone).astimezone(UTC),
+                title=title,
+                speakers=speakers,
+                moderators=moderators,
+                room=room,
+            )
+        )
     for position, (title, kind, language) in enumerate(spec.get("documents", [])):
         data = _pdf(title, meeting)
-        meeting.documents.append(Document(
-            title=title, kind=DocumentKind(kind), language=language,
-            filename=f"{_slugify(title)}-{language}.pdf", content_type="application/pdf",
-            size=len(data), storage_key=store_bytes(data), position=position))
+        meeting.documents.append(
+            Document(
+                title=title,
+                kind=DocumentKind(kind),
+                language=language,
+                filename=f"{_slugify(title)}-{language}.pdf",
+                content_type="application/pdf",
+                size=len(data),
+                storage_key=store_bytes(data),
+                position=position,
+            )
+        )
     return meeting
 
 

@@ -3,6 +3,7 @@
 The two functions are the whole interface; an object store could stand behind
 them without a change to their callers.
 """
+
 import hashlib
 
 from sqlalchemy import LargeBinary, String

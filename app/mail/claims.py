@@ -13,6 +13,7 @@ it hands it to the SMTP server, and clears the mark with the outcome. Of a dead
 worker's claims only the one in flight was attempted; the others were never tried and
 go back to the queue without an attempt counted against them.
 """
+
 import os
 import secrets
 import socket
@@ -34,8 +35,7 @@ def _due(now: datetime):
     return and_(OutboxMessage.status.in_(_CLAIMABLE), OutboxMessage.next_attempt_at <= now)
 
 
-def claim_batch(*, worker_id: str, now: datetime, lease: timedelta, batch_size: int,
-                max_attempts: int) -> list[int]:
+def claim_batch(*, worker_id: str, now: datetime, lease: timedelta, batch_size: int, max_attempts: int) -> list[int]:
     """Claim up to ``batch_size`` due messages for this worker and commit; their ids, oldest first.
 
     Runs in, and ends, the current session's transaction: call it with nothing pending.
@@ -50,13 +50,17 @@ def claim_batch(*, worker_id: str, now: datetime, lease: timedelta, batch_size: 
     if not candidates:
         db.session.rollback()
         return []
-    claimed = set(db.session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_([row.id for row in candidates]), _due(now))
-        .values(status=OutboxStatus.SENDING, claimed_by=worker_id, next_attempt_at=now + lease,
-                sending_started_at=None)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)))
+    claimed = set(
+        db.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([row.id for row in candidates]), _due(now))
+            .values(
+                status=OutboxStatus.SENDING, claimed_by=worker_id, next_attempt_at=now + lease, sending_started_at=None
+            )
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     abandoned = [row for row in candidates if row.id in claimed and _was_in_flight(row, worker_id)]
     claimed -= _record_abandoned(abandoned, now=now, max_attempts=max_attempts)
     db.session.commit()
@@ -69,8 +73,7 @@ def _was_in_flight(row, worker_id: str) -> bool:
     A claim never handed over was no attempt; and a worker that takes back its own
     claims is alive, so none of them was abandoned.
     """
-    return (row.status is OutboxStatus.SENDING and row.sending_started_at is not None
-            and row.claimed_by != worker_id)
+    return row.status is OutboxStatus.SENDING and row.sending_started_at is not None and row.claimed_by != worker_id
 
 
 def _record_abandoned(rows, *, now, max_attempts) -> set[int]:
@@ -90,8 +93,11 @@ def _record_abandoned(rows, *, now, max_attempts) -> set[int]:
             outcome = AttemptOutcome.FAILED
             given_up.add(row.id)
         _update(row.id, **values)
-        db.session.execute(insert(OutboxAttempt).values(
-            outbox_message_id=row.id, attempted_at=now, outcome=outcome, error=error, worker=row.claimed_by))
+        db.session.execute(
+            insert(OutboxAttempt).values(
+                outbox_message_id=row.id, attempted_at=now, outcome=outcome, error=error, worker=row.claimed_by
+            )
+        )
     return given_up
 
 
@@ -99,13 +105,19 @@ def renew_lease(ids: list[int], *, worker_id: str, until: datetime) -> set[int]:
     """Extend this worker's lease on ``ids`` and commit; the ids it still holds."""
     if not ids:
         return set()
-    held = set(db.session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker_id,
-               OutboxMessage.status == OutboxStatus.SENDING)
-        .values(next_attempt_at=until)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)))
+    held = set(
+        db.session.scalars(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.claimed_by == worker_id,
+                OutboxMessage.status == OutboxStatus.SENDING,
+            )
+            .values(next_attempt_at=until)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     db.session.commit()
     return held
 
@@ -118,22 +130,27 @@ def release(*, worker_id: str, now: datetime, ids: list[int] | None = None) -> i
     """
     if ids is not None and not ids:
         return 0
-    statement = update(OutboxMessage).where(OutboxMessage.claimed_by == worker_id,
-                                            OutboxMessage.status == OutboxStatus.SENDING)
+    statement = update(OutboxMessage).where(
+        OutboxMessage.claimed_by == worker_id, OutboxMessage.status == OutboxStatus.SENDING
+    )
     if ids is not None:
         statement = statement.where(OutboxMessage.id.in_(ids))
     result = db.session.execute(
-        statement.values(status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now, sending_started_at=None)
-        .execution_options(synchronize_session=False))
+        statement.values(
+            status=OutboxStatus.PENDING, claimed_by=None, next_attempt_at=now, sending_started_at=None
+        ).execution_options(synchronize_session=False)
+    )
     return result.rowcount
 
 
 def mark_in_flight(message_id: int, *, worker_id: str, at: datetime) -> None:
     """Note that this worker is about to hand the message to the SMTP server (not committed)."""
     table = OutboxMessage.__table__
-    db.session.execute(update(table).where(table.c.id == message_id, table.c.claimed_by == worker_id,
-                                           table.c.status == OutboxStatus.SENDING)
-                       .values(sending_started_at=at))
+    db.session.execute(
+        update(table)
+        .where(table.c.id == message_id, table.c.claimed_by == worker_id, table.c.status == OutboxStatus.SENDING)
+        .values(sending_started_at=at)
+    )
 
 
 def _update(message_id: int, **values) -> None:
@@ -142,8 +159,9 @@ def _update(message_id: int, **values) -> None:
     db.session.execute(update(table).where(table.c.id == message_id).values(**values))
 
 
-def record_attempt(message_id: int, *, worker_id: str, at: datetime, outcome: AttemptOutcome,
-                   error: str | None = None, **values) -> bool:
+def record_attempt(
+    message_id: int, *, worker_id: str, at: datetime, outcome: AttemptOutcome, error: str | None = None, **values
+) -> bool:
     """Store one attempt's outcome and the message's new state, if this worker still holds it (not committed).
 
     Storing it again is a no-op: after a lost connection a worker cannot tell whether its
@@ -151,10 +169,14 @@ def record_attempt(message_id: int, *, worker_id: str, at: datetime, outcome: At
     """
     table = OutboxMessage.__table__
     held = db.session.execute(
-        update(table).where(table.c.id == message_id, table.c.claimed_by == worker_id,
-                            table.c.status == OutboxStatus.SENDING)
-        .values(sending_started_at=None, **values)).rowcount
+        update(table)
+        .where(table.c.id == message_id, table.c.claimed_by == worker_id, table.c.status == OutboxStatus.SENDING)
+        .values(sending_started_at=None, **values)
+    ).rowcount
     if held:
-        db.session.execute(insert(OutboxAttempt.__table__).values(
-            outbox_message_id=message_id, attempted_at=at, outcome=outcome, error=error, worker=worker_id))
+        db.session.execute(
+            insert(OutboxAttempt.__table__).values(
+                outbox_message_id=message_id, attempted_at=at, outcome=outcome, error=error, worker=worker_id
+            )
+        )
     return bool(held)

@@ -1,4 +1,5 @@
 """``flask mail ...``: send the outbox, run the worker, read what is queued."""
+
 import email
 import signal
 import threading
@@ -39,17 +40,27 @@ def send_pending_command(batch_size):
     try:
         stats = send_pending(batch_size=batch_size)
     except DatabaseUnavailable as error:
-        raise click.ClickException(f"Stopped: {error}. The messages this pass claimed return to the queue "
-                                   "when their lease expires.") from error
+        raise click.ClickException(
+            f"Stopped: {error}. The messages this pass claimed return to the queue when their lease expires."
+        ) from error
     click.echo(_summary(stats))
 
 
 @mail.command("work")
-@click.option("--poll-interval", type=click.FloatRange(min=0.01), default=2.0, show_default=True,
-              help="Seconds to wait when the outbox is empty.")
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0.01),
+    default=2.0,
+    show_default=True,
+    help="Seconds to wait when the outbox is empty.",
+)
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Messages per SMTP connection.")
-@click.option("--claim-seconds", type=click.FloatRange(min=0.1), default=None,
-              help="Lease on claimed messages (default MAIL_CLAIM_SECONDS, 300).")
+@click.option(
+    "--claim-seconds",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Lease on claimed messages (default MAIL_CLAIM_SECONDS, 300).",
+)
 def work_command(poll_interval, batch_size, claim_seconds):
     """Send messages as they are queued, until SIGTERM or Ctrl-C (after the current message)."""
     if claim_seconds is not None:
@@ -78,8 +89,9 @@ def retry_command(message_id, all_failed):
         raise click.UsageError("Give the id of one failed message, or --all-failed.")
     if all_failed:
         count = requeue_failed(now=utcnow())
-        click.echo("No failed messages." if not count
-                   else f"Requeued {count} failed message{'' if count == 1 else 's'}.")
+        click.echo(
+            "No failed messages." if not count else f"Requeued {count} failed message{'' if count == 1 else 's'}."
+        )
         return
     try:
         requeue_message(message_id, now=utcnow())
@@ -101,8 +113,9 @@ def list_command(limit, status):
         click.echo("The outbox is empty.")
     for m in messages:
         created = m.created_at.strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"{m.id:>6}  {m.status.value:<8} {m.attempts:>2}  {m.to_email:<32.32} "
-                   f"{m.subject:<50.50}  {created} UTC")
+        click.echo(
+            f"{m.id:>6}  {m.status.value:<8} {m.attempts:>2}  {m.to_email:<32.32} {m.subject:<50.50}  {created} UTC"
+        )
     reason = not_sending_reason(current_app)
     if reason:
         click.echo(f"Pending messages are not sent: {reason}.")
@@ -125,7 +138,8 @@ def show_command(message_id):
     for header in ("From", "To", "Reply-To", "Subject", "Date", "Message-ID"):
         click.echo(f"{header}: {parsed[header]}")
     method = outbox_message.calendar_method
-    click.echo(f"Calendar: {INVITE_FILENAME} inline and attached, METHOD:{method.value}" if method
-               else "Calendar: none")
+    click.echo(
+        f"Calendar: {INVITE_FILENAME} inline and attached, METHOD:{method.value}" if method else "Calendar: none"
+    )
     click.echo("")
     click.echo(outbox_message.text)

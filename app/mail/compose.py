@@ -9,6 +9,7 @@ The MIME tree of a message with an invite::
         text/calendar; method=REQUEST; charset=UTF-8      (inline: Outlook, Gmail)
       application/ics; method=REQUEST; name=invite.ics    (attachment: other clients)
 """
+
 import secrets
 from email.charset import QP, Charset
 from email.header import Header
@@ -33,8 +34,13 @@ class _WirePolicy(Compat32):
     """
 
     def _fold(self, name, value, sanitize):
-        if isinstance(value, str) and value.isascii() and "\n" not in value and "\r" not in value \
-                and len(name) + len(value) + 2 <= 78:
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and "\n" not in value
+            and "\r" not in value
+            and len(name) + len(value) + 2 <= 78
+        ):
             return f"{name}: {value}{self.linesep}"
         return super()._fold(name, value, sanitize)
 
@@ -133,15 +139,19 @@ def sender() -> str:
 def build_message(outbox_message: OutboxMessage) -> CalendarMessage:
     """The email as it goes out: stored Message-ID and Date, Reply-To the secretariat."""
     config = current_app.config
-    recipient = (outbox_message.to_name, outbox_message.to_email) if outbox_message.to_name \
-        else outbox_message.to_email
+    recipient = (outbox_message.to_name, outbox_message.to_email) if outbox_message.to_name else outbox_message.to_email
     method = outbox_message.calendar_method
     message = CalendarMessage(
-        subject=outbox_message.subject, recipients=[recipient],
-        body=outbox_message.text, html=outbox_message.html, sender=sender(),
+        subject=outbox_message.subject,
+        recipients=[recipient],
+        body=outbox_message.text,
+        html=outbox_message.html,
+        sender=sender(),
         reply_to=formataddr((config["SECRETARIAT_NAME"], config["SECRETARIAT_EMAIL"])),
         date=outbox_message.created_at.timestamp(),
         extra_headers={"Auto-Submitted": "auto-generated"},
-        calendar=outbox_message.calendar, calendar_method=method.value if method else None)
+        calendar=outbox_message.calendar,
+        calendar_method=method.value if method else None,
+    )
     message.msgId = outbox_message.message_id
     return message

@@ -7,6 +7,7 @@ holds) and are retried after a reconnect, for a few seconds; past that the worke
 what it could not record, and once the database answers again it records it and hands
 back every other message it held, instead of leaving them to wait for the lease.
 """
+
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -41,8 +42,9 @@ class Outcome:
     values: dict = field(default_factory=dict)
 
     def store(self, worker_id: str) -> bool:
-        return record_attempt(self.message_id, worker_id=worker_id, at=self.at, outcome=self.outcome,
-                              error=self.error, **self.values)
+        return record_attempt(
+            self.message_id, worker_id=worker_id, at=self.at, outcome=self.outcome, error=self.error, **self.values
+        )
 
 
 class DatabaseUnavailable(Exception):
@@ -81,8 +83,9 @@ def commit_retrying(write: Callable[[], T], *, budget: float) -> T:
             rollback()
             if not database_lost(error) or time.monotonic() + wait > deadline:
                 raise
-            current_app.logger.warning("The outbox worker lost the database (%s); trying again in %.2f s.",
-                                       error.orig, wait)
+            current_app.logger.warning(
+                "The outbox worker lost the database (%s); trying again in %.2f s.", error.orig, wait
+            )
             time.sleep(wait)
             wait = min(wait * 2, _LONGEST_WAIT)
 
@@ -99,6 +102,7 @@ def settle(owed: list[Outcome], *, worker_id: str, now: datetime) -> int:
     Returns how many went back to the queue (due at once); raises ``DatabaseUnavailable``
     while the database is still out of reach.
     """
+
     def write():
         for outcome in owed:
             outcome.store(worker_id)
@@ -106,6 +110,9 @@ def settle(owed: list[Outcome], *, worker_id: str, now: datetime) -> int:
 
     with reporting_loss(owed):
         released = commit_retrying(write, budget=0)
-    current_app.logger.warning("The outbox worker reached the database again: %d outcome(s) recorded, "
-                               "%d message(s) handed back.", len(owed), released)
+    current_app.logger.warning(
+        "The outbox worker reached the database again: %d outcome(s) recorded, %d message(s) handed back.",
+        len(owed),
+        released,
+    )
     return released

@@ -4,6 +4,7 @@
 with its state change, so a rolled-back change never sends and a committed one always
 has its email. The worker (``app.mail.worker``) sends the rows after the commit.
 """
+
 import enum
 import re
 from datetime import datetime
@@ -80,8 +81,8 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt_log: Mapped[list["OutboxAttempt"]] = relationship(
-        back_populates="message", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="OutboxAttempt.id")
+        back_populates="message", cascade="all, delete-orphan", passive_deletes=True, order_by="OutboxAttempt.id"
+    )
 
     def __repr__(self):
         return f"<OutboxMessage {self.id} {self.status.value} to {self.to_email}>"
@@ -97,8 +98,7 @@ class OutboxAttempt(db.Model):
     __tablename__ = "outbox_attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outbox_message_id: Mapped[int] = mapped_column(
-        ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    outbox_message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[AttemptOutcome] = mapped_column(enum_column(AttemptOutcome))
     #: The SMTP reply or exception; NULL when sent.
@@ -112,8 +112,16 @@ _METHOD_LINE = re.compile(r"^METHOD:(.*?)\r?$", re.MULTILINE | re.IGNORECASE)
 _ADDRESS_FORBIDDEN = set(' <>,;:"()[]\\')
 
 
-def enqueue(*, to_email: str, to_name: str, subject: str, text: str, html: str,
-            calendar: str | bytes | None = None, calendar_method: str | None = None) -> OutboxMessage:
+def enqueue(
+    *,
+    to_email: str,
+    to_name: str,
+    subject: str,
+    text: str,
+    html: str,
+    calendar: str | bytes | None = None,
+    calendar_method: str | None = None,
+) -> OutboxMessage:
     """Queue one email in the caller's transaction (added, not committed)."""
     to_email = _address(to_email)
     # Names and subjects come from what people typed: cleaned, never refused, so one
@@ -125,9 +133,19 @@ def enqueue(*, to_email: str, to_name: str, subject: str, text: str, html: str,
     calendar, method = _calendar(calendar, calendar_method)
     now = utcnow()
     message = OutboxMessage(
-        to_email=to_email, to_name=to_name, subject=subject, text=text, html=html,
-        calendar=calendar, calendar_method=method, message_id=make_msgid(domain=_message_id_domain()),
-        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
+        to_email=to_email,
+        to_name=to_name,
+        subject=subject,
+        text=text,
+        html=html,
+        calendar=calendar,
+        calendar_method=method,
+        message_id=make_msgid(domain=_message_id_domain()),
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
     db.session.add(message)
     return message
 

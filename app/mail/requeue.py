@@ -4,6 +4,7 @@ A requeued message is pending and due at once, with a fresh series of attempts; 
 its Message-ID (a recipient who did get an earlier try sees the same email) and its
 attempt log (``attempts`` counts again from 0, the log keeps every earlier try).
 """
+
 from datetime import datetime
 
 from sqlalchemy import update
@@ -17,13 +18,17 @@ class RequeueError(Exception):
 
 
 def _requeue(*conditions, now: datetime) -> list[int]:
-    return list(db.session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.FAILED, *conditions)
-        .values(status=OutboxStatus.PENDING, next_attempt_at=now, attempts=0, claimed_by=None,
-                sending_started_at=None)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)))
+    return list(
+        db.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.FAILED, *conditions)
+            .values(
+                status=OutboxStatus.PENDING, next_attempt_at=now, attempts=0, claimed_by=None, sending_started_at=None
+            )
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def requeue_message(message_id: int, *, now: datetime) -> None:

@@ -1,4 +1,5 @@
 """The worker's side of SMTP: one timed connection per batch, and what its errors mean."""
+
 import smtplib
 from contextlib import suppress
 

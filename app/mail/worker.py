@@ -7,6 +7,7 @@ Message-ID, once its lease expires), never a message. A lost database connection
 ridden out (``app.mail.outage``): the outcome is recorded after reconnecting, and what
 the worker could not send is handed back, not left to wait for the lease.
 """
+
 import threading
 import time
 from collections import deque
@@ -61,13 +62,15 @@ class Settings:
 
     @classmethod
     def from_config(cls, config) -> "Settings":
-        return cls(lease=timedelta(seconds=float(config.get("MAIL_CLAIM_SECONDS", 300))),
-                   max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 10)),
-                   retry_base=float(config.get("MAIL_RETRY_BASE_SECONDS", 60)),
-                   retry_max=float(config.get("MAIL_RETRY_MAX_SECONDS", 7200)),
-                   timeout=float(config.get("MAIL_TIMEOUT_SECONDS", 30)),
-                   batch_size=int(config.get("MAIL_BATCH_SIZE", 50)),
-                   db_retry=float(config.get("MAIL_DB_RETRY_SECONDS", 10)))
+        return cls(
+            lease=timedelta(seconds=float(config.get("MAIL_CLAIM_SECONDS", 300))),
+            max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 10)),
+            retry_base=float(config.get("MAIL_RETRY_BASE_SECONDS", 60)),
+            retry_max=float(config.get("MAIL_RETRY_MAX_SECONDS", 7200)),
+            timeout=float(config.get("MAIL_TIMEOUT_SECONDS", 30)),
+            batch_size=int(config.get("MAIL_BATCH_SIZE", 50)),
+            db_retry=float(config.get("MAIL_DB_RETRY_SECONDS", 10)),
+        )
 
     def backoff(self, attempts: int) -> timedelta:
         """Wait before attempt ``attempts + 1``: base, 2 x base, 4 x base ... up to the cap."""
@@ -98,8 +101,11 @@ def not_sending_reason(app) -> str | None:
 
 
 def count_waiting() -> int:
-    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+    )
 
 
 @dataclass
@@ -114,8 +120,13 @@ class _Pass:
     in_flight: int | None = None
 
 
-def send_pending(*, batch_size: int | None = None, now: datetime | None = None, worker_id: str | None = None,
-                 stop_event: threading.Event | None = None) -> SendStats:
+def send_pending(
+    *,
+    batch_size: int | None = None,
+    now: datetime | None = None,
+    worker_id: str | None = None,
+    stop_event: threading.Event | None = None,
+) -> SendStats:
     """One pass: claim the due messages and send them through one SMTP connection.
 
     Commits as it goes, in the current session: call it with nothing pending. Raises
@@ -128,8 +139,13 @@ def send_pending(*, batch_size: int | None = None, now: datetime | None = None, 
         reason = not_sending_reason(current_app)
         if reason:
             return SendStats(not_sent_reason=reason, waiting=count_waiting())
-        ids = claim_batch(worker_id=run.worker_id, now=run.clock(), lease=settings.lease,
-                          batch_size=batch_size or settings.batch_size, max_attempts=settings.max_attempts)
+        ids = claim_batch(
+            worker_id=run.worker_id,
+            now=run.clock(),
+            lease=settings.lease,
+            batch_size=batch_size or settings.batch_size,
+            max_attempts=settings.max_attempts,
+        )
         run.stats.claimed = len(ids)
         if ids:
             _send_batch(run, ids, stop_event)
@@ -191,13 +207,15 @@ def _send_each(run: _Pass, batch: deque, connection, stop_event) -> None:
 def _mark_in_flight(run: _Pass, message_id: int) -> None:
     """Commit that the message is about to be handed over, unless the last outcome's commit did."""
     if run.in_flight != message_id:
-        commit_retrying(lambda: mark_in_flight(message_id, worker_id=run.worker_id, at=run.clock()),
-                        budget=run.settings.db_retry)
+        commit_retrying(
+            lambda: mark_in_flight(message_id, worker_id=run.worker_id, at=run.clock()), budget=run.settings.db_retry
+        )
     run.in_flight = None
 
 
 def _record(run: _Pass, outcome: Outcome, next_id: int | None) -> None:
     """Store the outcome, and mark the next message in flight, in one commit that survives a short outage."""
+
     def write():
         outcome.store(run.worker_id)
         if next_id is not None:
@@ -210,13 +228,23 @@ def _record(run: _Pass, outcome: Outcome, next_id: int | None) -> None:
 
 def _sent(run: _Pass, message_id: int, attempts: int, next_id: int | None) -> None:
     at = run.clock()
-    _record(run, Outcome(message_id, at, AttemptOutcome.SENT, None, dict(
-        status=OutboxStatus.SENT, sent_at=at, attempts=attempts + 1, claimed_by=None, last_error=None)), next_id)
+    _record(
+        run,
+        Outcome(
+            message_id,
+            at,
+            AttemptOutcome.SENT,
+            None,
+            dict(status=OutboxStatus.SENT, sent_at=at, attempts=attempts + 1, claimed_by=None, last_error=None),
+        ),
+        next_id,
+    )
     run.stats.sent += 1
 
 
-def _failure(run: _Pass, message_id: int, attempts: int, error: BaseException, *, permanent=False,
-             next_id: int | None = None) -> None:
+def _failure(
+    run: _Pass, message_id: int, attempts: int, error: BaseException, *, permanent=False, next_id: int | None = None
+) -> None:
     """Record a failed attempt: retry later with backoff, or give up after the maximum."""
     at, attempts, text = run.clock(), attempts + 1, describe(error)
     give_up = permanent or attempts >= run.settings.max_attempts
@@ -225,8 +253,9 @@ def _failure(run: _Pass, message_id: int, attempts: int, error: BaseException, *
     else:
         values = {"status": OutboxStatus.PENDING, "next_attempt_at": at + run.settings.backoff(attempts)}
     values.update(attempts=attempts, last_error=text, claimed_by=None)
-    _record(run, Outcome(message_id, at, AttemptOutcome.FAILED if give_up else AttemptOutcome.RETRY, text,
-                         values), next_id)
+    _record(
+        run, Outcome(message_id, at, AttemptOutcome.FAILED if give_up else AttemptOutcome.RETRY, text, values), next_id
+    )
     if give_up:
         run.stats.failed += 1
     else:
@@ -249,13 +278,18 @@ def _renew(run: _Pass, rest: deque) -> deque:
 
 def _release(run: _Pass, rest) -> None:
     ids = [item[0] for item in rest]
-    commit_retrying(lambda: release(ids=ids, worker_id=run.worker_id, now=run.clock()),
-                    budget=run.settings.db_retry)
+    commit_retrying(lambda: release(ids=ids, worker_id=run.worker_id, now=run.clock()), budget=run.settings.db_retry)
     run.stats.released += len(rest)
 
 
-def work(poll_interval: float = 1.0, *, stop_event: threading.Event | None = None, batch_size: int | None = None,
-         worker_id: str | None = None, report=None) -> None:
+def work(
+    poll_interval: float = 1.0,
+    *,
+    stop_event: threading.Event | None = None,
+    batch_size: int | None = None,
+    worker_id: str | None = None,
+    report=None,
+) -> None:
     """Send passes until ``stop_event`` is set, waiting ``poll_interval`` seconds when idle.
 
     ``report(stats)`` hears of every pass that claimed messages, and once why nothing
@@ -290,5 +324,6 @@ def work(poll_interval: float = 1.0, *, stop_event: threading.Event | None = Non
 
 
 def _log_not_sending(stats: SendStats) -> None:
-    current_app.logger.warning("Not sending email: %s; %d messages wait in the outbox.",
-                               stats.not_sent_reason, stats.waiting)
+    current_app.logger.warning(
+        "Not sending email: %s; %d messages wait in the outbox.", stats.not_sent_reason, stats.waiting
+    )

@@ -7,6 +7,7 @@ because a page's state moves with the clock (registration opens, a meeting ends)
 The ETag is a hash of the body itself, so a client revalidating at any later time
 gets a 304 exactly when what it holds is still what it would be sent.
 """
+
 import hashlib
 import threading
 import time
@@ -79,8 +80,9 @@ KNOWN_ARGUMENTS = ("type", "year", "country", "domain", "q", "page", "per_page",
 
 def known_arguments() -> str:
     """The request's known query arguments in one canonical order."""
-    return "&".join(f"{name}={value.strip()}" for name in KNOWN_ARGUMENTS
-                    for value in request.args.getlist(name) if value.strip())
+    return "&".join(
+        f"{name}={value.strip()}" for name in KNOWN_ARGUMENTS for value in request.args.getlist(name) if value.strip()
+    )
 
 
 _NOT_CACHEABLE = "meetings.page_not_cacheable"

@@ -3,6 +3,7 @@
 It rises in the same transaction as any change the public pages show, so a change
 made through one instance is seen by every instance on its next request.
 """
+
 from sqlalchemy import BigInteger, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 

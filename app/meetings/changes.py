@@ -2,6 +2,7 @@
 
 Telling the meeting's delegates is the registration side's (app.registration.meeting_changes).
 """
+
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -24,10 +25,14 @@ class MeetingEdit:
 
     @classmethod
     def of(cls, meeting: Meeting) -> "MeetingEdit":
-        times = (meeting.local(meeting.starts_at).time(), meeting.local(meeting.ends_at).time()) \
-            if meeting.has_times else (None, None)
-        return cls(meeting.title, meeting.venue, meeting.city, meeting.country,
-                   meeting.start_date, meeting.end_date, *times)
+        times = (
+            (meeting.local(meeting.starts_at).time(), meeting.local(meeting.ends_at).time())
+            if meeting.has_times
+            else (None, None)
+        )
+        return cls(
+            meeting.title, meeting.venue, meeting.city, meeting.country, meeting.start_date, meeting.end_date, *times
+        )
 
 
 def _place(edit: MeetingEdit) -> str:
@@ -43,8 +48,9 @@ def _describe(before: MeetingEdit, after: MeetingEdit, shown_before: tuple[str, 
     if (before.start_date, before.end_date) != (after.start_date, after.end_date):
         changes.append(f"Dates: now {format_dates(meeting)} (was {dates_before})")
     if (before.start_time, before.end_time) != (after.start_time, after.end_time):
-        changes.append(f"Times: now {format_times(meeting) or 'to be announced'} "
-                       f"(was {times_before or 'to be announced'})")
+        changes.append(
+            f"Times: now {format_times(meeting) or 'to be announced'} (was {times_before or 'to be announced'})"
+        )
     if _place(before) != _place(after):
         changes.append(f"Place: now {_place(after)} (was {_place(before)})")
     return changes
@@ -55,7 +61,11 @@ def apply_edit(meeting: Meeting, edit: MeetingEdit) -> list[str]:
     before = MeetingEdit.of(meeting)
     shown_before = (format_dates(meeting), format_times(meeting))
     meeting.title, meeting.venue, meeting.city, meeting.country = edit.title, edit.venue, edit.city, edit.country
-    if (edit.start_date, edit.end_date, edit.start_time, edit.end_time) != \
-            (before.start_date, before.end_date, before.start_time, before.end_time):
+    if (edit.start_date, edit.end_date, edit.start_time, edit.end_time) != (
+        before.start_date,
+        before.end_date,
+        before.start_time,
+        before.end_time,
+    ):
         meeting.set_schedule(edit.start_date, edit.end_date, edit.start_time, edit.end_time)
     return _describe(before, edit, shown_before, meeting)

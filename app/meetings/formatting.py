@@ -1,4 +1,5 @@
 """How dates, times and zones of a meeting read on a page: always in the meeting's own zone."""
+
 from datetime import datetime
 
 

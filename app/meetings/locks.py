@@ -1,5 +1,6 @@
 """The meeting's row lock: every change that counts seats or notifies a meeting's delegates
 takes it first, so such changes to one meeting run one at a time."""
+
 from sqlalchemy import select, update
 
 from app.extensions import db
@@ -13,8 +14,11 @@ def lock_meeting(meeting_id: int) -> Meeting:
     transaction's first write takes the database's write lock, which serialises the same way.
     """
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(Meeting).where(Meeting.id == meeting_id)
-                           .values(seats_taken=Meeting.seats_taken, updated_at=Meeting.updated_at)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting_id)
+            .values(seats_taken=Meeting.seats_taken, updated_at=Meeting.updated_at)
+            .execution_options(synchronize_session=False)
+        )
     query = select(Meeting).where(Meeting.id == meeting_id).with_for_update()
     return db.session.execute(query.execution_options(populate_existing=True)).scalar_one()

@@ -1,4 +1,5 @@
 """Meetings, their programme sessions and their documents."""
+
 import enum
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -150,10 +151,13 @@ class Meeting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
     sessions: Mapped[list["ProgrammeSession"]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan",
-        order_by="(ProgrammeSession.starts_at, ProgrammeSession.position)")
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="(ProgrammeSession.starts_at, ProgrammeSession.position)",
+    )
     documents: Mapped[list["Document"]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", order_by="Document.position")
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Document.position"
+    )
 
     def __repr__(self):
         return f"<Meeting {self.slug}>"

@@ -1,4 +1,5 @@
 """Queries and rules of the public meetings catalogue."""
+
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -145,46 +146,57 @@ def apply_filters(query, filters: ArchiveFilters):
     if filters.meeting_type:
         query = query.where(Meeting.meeting_type == filters.meeting_type)
     if filters.year:
-        query = query.where(Meeting.start_date >= date(filters.year, 1, 1),
-                            Meeting.start_date <= date(filters.year, 12, 31))
+        query = query.where(
+            Meeting.start_date >= date(filters.year, 1, 1), Meeting.start_date <= date(filters.year, 12, 31)
+        )
     if filters.country:
         query = query.where(Meeting.country == filters.country)
     if filters.domain:
         query = query.where(Meeting.domain == filters.domain)
     for word in filters.text.split():
         pattern = f"%{_escape_like(word)}%"
-        query = query.where(or_(Meeting.title.ilike(pattern, escape="\\"),
-                                Meeting.summary.ilike(pattern, escape="\\")))
+        query = query.where(or_(Meeting.title.ilike(pattern, escape="\\"), Meeting.summary.ilike(pattern, escape="\\")))
     return query
 
 
 def list_upcoming(now: datetime, filters: ArchiveFilters = ArchiveFilters()) -> list[Meeting]:
     """Public meetings that have not ended, soonest first; those without dates last."""
-    query = apply_filters(_public(), filters).where(
-        or_(Meeting.ends_at > now, Meeting.ends_at.is_(None))
-    ).order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+    query = (
+        apply_filters(_public(), filters)
+        .where(or_(Meeting.ends_at > now, Meeting.ends_at.is_(None)))
+        .order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+    )
     return list(db.session.scalars(query))
 
 
 def list_past(now: datetime, filters: ArchiveFilters, page: int, per_page: int = ARCHIVE_PAGE_SIZE):
     """One page of public meetings that have ended, newest first (a Flask-SQLAlchemy Pagination)."""
-    query = apply_filters(_public(), filters).where(Meeting.ends_at <= now).order_by(
-        Meeting.starts_at.desc(), Meeting.id.desc())
+    query = (
+        apply_filters(_public(), filters)
+        .where(Meeting.ends_at <= now)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
 def list_archive_years(now: datetime) -> list[int]:
     """Years that have past public meetings, newest first, for the archive's filter."""
     year = extract("year", Meeting.start_date)
-    query = (select(year).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.ends_at <= now)
-             .group_by(year).order_by(year.desc()))
+    query = (
+        select(year)
+        .where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.ends_at <= now)
+        .group_by(year)
+        .order_by(year.desc())
+    )
     return [int(value) for value in db.session.scalars(query)]
 
 
 def list_archive_countries(now: datetime) -> list[str]:
-    query = (select(Meeting.country).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.ends_at <= now,
-                                           Meeting.country != "")
-             .group_by(Meeting.country))
+    query = (
+        select(Meeting.country)
+        .where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.ends_at <= now, Meeting.country != "")
+        .group_by(Meeting.country)
+    )
     return list(db.session.scalars(query))
 
 

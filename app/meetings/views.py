@@ -1,4 +1,5 @@
 """Public pages of the meetings catalogue."""
+
 import io
 from datetime import UTC, datetime
 
@@ -49,9 +50,16 @@ def archive():
     if parsed.problems:
         do_not_cache()
     return render_template(
-        "meetings/archive.html", pagination=pagination, filters=parsed.filters, problems=parsed.problems,
-        meeting_types=list(MeetingType), domains=list(Domain), years=services.list_archive_years(now),
-        countries=sorted(services.list_archive_countries(now), key=country_name), now=now)
+        "meetings/archive.html",
+        pagination=pagination,
+        filters=parsed.filters,
+        problems=parsed.problems,
+        meeting_types=list(MeetingType),
+        domains=list(Domain),
+        years=services.list_archive_years(now),
+        countries=sorted(services.list_archive_countries(now), key=country_name),
+        now=now,
+    )
 
 
 @bp.get("/meetings/<slug>")
@@ -61,9 +69,13 @@ def meeting(slug):
     if found is None:
         abort(404, description="There is no published meeting at this address.")
     now = _now()
-    return render_template("meetings/meeting.html", meeting=found, now=now,
-                           description=render_markdown(found.description),
-                           registration=services.get_registration_state(found, now))
+    return render_template(
+        "meetings/meeting.html",
+        meeting=found,
+        now=now,
+        description=render_markdown(found.description),
+        registration=services.get_registration_state(found, now),
+    )
 
 
 #: The largest id a document can have (PostgreSQL's integer): a larger one is a 404, not a database error.
@@ -77,12 +89,19 @@ def document(slug, document_id, filename):
     if found is None or doc is None or doc.meeting_id != found.id:
         abort(404, description="There is no such document.")
     if filename != doc.filename:
-        return Response(status=301, headers={"Location": url_for(
-            ".document", slug=slug, document_id=doc.id, filename=doc.filename)})
+        return Response(
+            status=301, headers={"Location": url_for(".document", slug=slug, document_id=doc.id, filename=doc.filename)}
+        )
     data = load_bytes(doc.storage_key)
     if data is None:
         abort(404, description="The file of this document is missing.")
-    response = send_file(io.BytesIO(data), mimetype=doc.content_type, as_attachment=True,
-                         download_name=doc.filename, etag=doc.storage_key, conditional=True)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=doc.content_type,
+        as_attachment=True,
+        download_name=doc.filename,
+        etag=doc.storage_key,
+        conditional=True,
+    )
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

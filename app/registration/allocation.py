@@ -1,5 +1,6 @@
 """Seat allocation under a lock on the meeting row: never more seats than the capacity,
 never more than the quota per delegation, whatever runs at the same time."""
+
 from sqlalchemy import func, select
 
 from app.db import utcnow
@@ -10,8 +11,10 @@ from app.registration.models import Registration, RegistrationStatus
 
 def count_confirmed(meeting: Meeting, delegation: str, excluding: Registration | None = None) -> int:
     query = select(func.count(Registration.id)).where(
-        Registration.meeting_id == meeting.id, Registration.delegation == delegation,
-        Registration.status == RegistrationStatus.CONFIRMED)
+        Registration.meeting_id == meeting.id,
+        Registration.delegation == delegation,
+        Registration.status == RegistrationStatus.CONFIRMED,
+    )
     if excluding is not None and excluding.id is not None:
         query = query.where(Registration.id != excluding.id)
     return db.session.scalar(query)
@@ -51,9 +54,14 @@ def place(meeting: Meeting, registration: Registration, *, approved=False):
 def promote_waitlisted(meeting: Meeting) -> list[Registration]:
     """Fill free seats from the waiting list, in order, skipping delegations at their quota."""
     promoted = []
-    waiting = db.session.scalars(select(Registration).where(
-        Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.WAITLISTED,
-    ).order_by(Registration.queued_at, Registration.id)).all()
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.meeting_id == meeting.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.queued_at, Registration.id)
+    ).all()
     for candidate in waiting:
         if not has_free_seat(meeting):
             break
@@ -71,5 +79,6 @@ def waitlist_position(registration: Registration) -> int | None:
         Registration.meeting_id == registration.meeting_id,
         Registration.status == RegistrationStatus.WAITLISTED,
         (Registration.queued_at < registration.queued_at)
-        | ((Registration.queued_at == registration.queued_at) & (Registration.id < registration.id)))
+        | ((Registration.queued_at == registration.queued_at) & (Registration.id < registration.id)),
+    )
     return db.session.scalar(ahead) + 1

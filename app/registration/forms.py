@@ -1,4 +1,5 @@
 """Registration forms: they check the shape of what a delegate types; the services check the rules."""
+
 import functools
 from datetime import date
 
@@ -54,8 +55,12 @@ def _strip(value):
 @functools.cache
 def _countries() -> tuple[tuple[str, str], ...]:
     """(ISO code, name) of every country, by name."""
-    return tuple(sorted(((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
-                        key=lambda pair: pair[1]))
+    return tuple(
+        sorted(
+            ((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
+            key=lambda pair: pair[1],
+        )
+    )
 
 
 def _choices(pairs, optgroup=None) -> list[SelectChoice]:
@@ -64,10 +69,11 @@ def _choices(pairs, optgroup=None) -> list[SelectChoice]:
 
 @functools.lru_cache(maxsize=16)
 def _delegation_choices(organisations: tuple[tuple[str, str], ...]) -> tuple[SelectChoice, ...]:
-    return tuple(_choices([("", "Choose…")])
-                 + _choices([(f"state:{code}", name) for code, name in _countries()],
-                            "Member states and other countries")
-                 + _choices(organisations, "International organisations"))
+    return tuple(
+        _choices([("", "Choose…")])
+        + _choices([(f"state:{code}", name) for code, name in _countries()], "Member states and other countries")
+        + _choices(organisations, "International organisations")
+    )
 
 
 def active_organisations() -> tuple[tuple[str, str], ...]:
@@ -107,28 +113,52 @@ class MultiCheckboxField(SelectMultipleField):
 class DelegateDetailsForm(FlaskForm):
     """The details a delegate gives and may later edit."""
 
-    salutation = SelectField("Salutation", choices=_choices([("", "Choose…")] + [(s, s) for s in SALUTATIONS]),
-                             validators=[DataRequired(message="Choose a salutation.")])
+    salutation = SelectField(
+        "Salutation",
+        choices=_choices([("", "Choose…")] + [(s, s) for s in SALUTATIONS]),
+        validators=[DataRequired(message="Choose a salutation.")],
+    )
     first_name = StringField("First name", validators=[DataRequired(), Length(max=100), single_line])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=100), single_line])
-    phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40), Regexp(
-        r"^\+?[0-9 ().\-/]{6,40}$", message="Enter a phone number with digits, spaces and an optional leading +.")])
-    delegation = SelectField("Delegation", widget=LongSelect(),
-                             validators=[DataRequired(message="Choose your delegation.")],
-                             description="The member state or organisation you represent.")
+    phone = StringField(
+        "Phone (optional)",
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(
+                r"^\+?[0-9 ().\-/]{6,40}$",
+                message="Enter a phone number with digits, spaces and an optional leading +.",
+            ),
+        ],
+    )
+    delegation = SelectField(
+        "Delegation",
+        widget=LongSelect(),
+        validators=[DataRequired(message="Choose your delegation.")],
+        description="The member state or organisation you represent.",
+    )
     position = StringField("Position / title", validators=[DataRequired(), Length(max=200), single_line])
     function = StringField("Function / department (optional)", validators=[Optional(), Length(max=200), single_line])
-    role = SelectField("Role in the delegation",
-                       choices=_choices([("", "Choose…")] + [(r.value, r.label) for r in DelegateRole]),
-                       validators=[DataRequired(message="Choose your role.")])
+    role = SelectField(
+        "Role in the delegation",
+        choices=_choices([("", "Choose…")] + [(r.value, r.label) for r in DelegateRole]),
+        validators=[DataRequired(message="Choose your role.")],
+    )
     days = MultiCheckboxField("Days you will attend")
     dietary_needs = TextAreaField("Dietary needs (optional)", validators=[Optional(), Length(max=1000), multi_line])
-    accessibility_needs = TextAreaField("Accessibility needs (optional)",
-                                        validators=[Optional(), Length(max=1000), multi_line])
+    accessibility_needs = TextAreaField(
+        "Accessibility needs (optional)", validators=[Optional(), Length(max=1000), multi_line]
+    )
     needs_visa_letter = BooleanField("I need a visa invitation letter")
     nationality = SelectField("Nationality", widget=LongSelect(), validators=[Optional()])
-    passport_number = StringField("Passport number", validators=[Optional(), Length(max=30), Regexp(
-        r"^[A-Za-z0-9]{5,30}$", message="Enter the passport number as printed: letters and digits only.")])
+    passport_number = StringField(
+        "Passport number",
+        validators=[
+            Optional(),
+            Length(max=30),
+            Regexp(r"^[A-Za-z0-9]{5,30}$", message="Enter the passport number as printed: letters and digits only."),
+        ],
+    )
     date_of_birth = DateField("Date of birth", validators=[Optional()])
     passport_expiry = DateField("Passport expiry date", validators=[Optional()])
     list_consent = BooleanField("Show my name, title and function in the published List of Participants")
@@ -174,18 +204,26 @@ class DelegateDetailsForm(FlaskForm):
     def to_data(self, email: str, invitation_code: str = "") -> RegistrationData:
         visa = self.needs_visa_letter.data
         return RegistrationData(
-            salutation=self.salutation.data, first_name=self.first_name.data.strip(),
-            last_name=self.last_name.data.strip(), email=email, phone=(self.phone.data or "").strip(),
-            delegation=self.delegation.data, position=self.position.data.strip(),
-            function=(self.function.data or "").strip(), role=DelegateRole(self.role.data),
+            salutation=self.salutation.data,
+            first_name=self.first_name.data.strip(),
+            last_name=self.last_name.data.strip(),
+            email=email,
+            phone=(self.phone.data or "").strip(),
+            delegation=self.delegation.data,
+            position=self.position.data.strip(),
+            function=(self.function.data or "").strip(),
+            role=DelegateRole(self.role.data),
             days=list(self.days.data or []) if self.days is not None else [],
             dietary_needs=(self.dietary_needs.data or "").strip(),
             accessibility_needs=(self.accessibility_needs.data or "").strip(),
-            needs_visa_letter=bool(visa), nationality=self.nationality.data or None if visa else None,
+            needs_visa_letter=bool(visa),
+            nationality=self.nationality.data or None if visa else None,
             passport_number=(self.passport_number.data or "").upper() or None if visa else None,
             date_of_birth=self.date_of_birth.data if visa else None,
             passport_expiry=self.passport_expiry.data if visa else None,
-            list_consent=bool(self.list_consent.data), invitation_code=invitation_code)
+            list_consent=bool(self.list_consent.data),
+            invitation_code=invitation_code,
+        )
 
     def show_errors(self, errors: dict[str, str]) -> list[str]:
         """Put a service's errors beside their fields; return those that belong to no field."""
@@ -209,9 +247,23 @@ def masked_passport(number: str | None) -> str | None:
 def details_of(registration) -> dict:
     """A registration's details as the form's initial data."""
     # Not the passport number: the page shows it masked, and an empty field keeps it.
-    names = ("salutation", "first_name", "last_name", "phone", "delegation", "position", "function", "days",
-             "dietary_needs", "accessibility_needs", "needs_visa_letter", "nationality",
-             "date_of_birth", "passport_expiry", "list_consent")
+    names = (
+        "salutation",
+        "first_name",
+        "last_name",
+        "phone",
+        "delegation",
+        "position",
+        "function",
+        "days",
+        "dietary_needs",
+        "accessibility_needs",
+        "needs_visa_letter",
+        "nationality",
+        "date_of_birth",
+        "passport_expiry",
+        "list_consent",
+    )
     data = {name: getattr(registration, name) for name in names}
     data["role"] = registration.role.value
     return data
@@ -238,5 +290,8 @@ class ConfirmForm(FlaskForm):
 class LinkRequestForm(FlaskForm):
     """The address to which a fresh link to one's registration is sent."""
 
-    email = EmailField("The email address you registered with", filters=[_strip],
-                       validators=[DataRequired(), Length(max=254), canonical_email])
+    email = EmailField(
+        "The email address you registered with",
+        filters=[_strip],
+        validators=[DataRequired(), Length(max=254), canonical_email],
+    )

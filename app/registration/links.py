@@ -1,5 +1,6 @@
 """The links emailed to a delegate: how often they are sent, how long a manage link works,
 and asking for a fresh one, which revokes the old ones."""
+
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -52,9 +53,15 @@ def send_fresh_link(meeting: Meeting, email: str, now: datetime) -> None:
         return
     if links_have_ended(meeting, now):
         return
-    registration = db.session.scalar(select(Registration).where(
-        Registration.meeting_id == meeting.id, Registration.email == email,
-        Registration.status != RegistrationStatus.CANCELLED).with_for_update())
+    registration = db.session.scalar(
+        select(Registration)
+        .where(
+            Registration.meeting_id == meeting.id,
+            Registration.email == email,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+        .with_for_update()
+    )
     if registration is None or not may_email_links(registration, now):
         db.session.rollback()
         return

@@ -1,5 +1,6 @@
 """An organiser changes or cancels a meeting: the change and the notice to every registered
 delegate (confirmed ones with the updated invite or its cancellation) commit together."""
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,9 +14,13 @@ from app.registration.models import Registration, RegistrationStatus
 
 
 def _delegates(meeting: Meeting) -> list[Registration]:
-    return list(db.session.scalars(select(Registration).where(
-        Registration.meeting_id == meeting.id, Registration.status != RegistrationStatus.CANCELLED)
-        .order_by(Registration.id)))
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.meeting_id == meeting.id, Registration.status != RegistrationStatus.CANCELLED)
+            .order_by(Registration.id)
+        )
+    )
 
 
 def change_meeting(meeting: Meeting, edit: MeetingEdit, now: datetime) -> list[str]:
@@ -43,5 +48,3 @@ def cancel_meeting(meeting: Meeting, now: datetime) -> int:
         notifications.meeting_cancelled(registration)
     db.session.commit()
     return len(delegates)
-
-

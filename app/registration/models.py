@@ -1,4 +1,5 @@
 """Delegates' registrations and the organisations that send delegations."""
+
 import enum
 import secrets
 from datetime import date, datetime
@@ -70,8 +71,14 @@ def new_uid() -> str:
 class Registration(db.Model):
     __table_args__ = (
         # One live registration per address and meeting; a cancelled one does not block a new one.
-        Index("uq_registration_meeting_email_live", "meeting_id", "email", unique=True,
-              sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
+        Index(
+            "uq_registration_meeting_email_live",
+            "meeting_id",
+            "email",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
         Index("ix_registration_meeting_status", "meeting_id", "status"),
         Index("ix_registration_meeting_delegation", "meeting_id", "delegation"),
         CheckConstraint("email = lower(email)", name="email_lower_case"),
@@ -82,8 +89,9 @@ class Registration(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     #: Unguessable public identifier: signed into every link and used as the invite's UID.
     uid: Mapped[str] = mapped_column(String(40), unique=True, default=new_uid)
-    status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus),
-                                                       default=RegistrationStatus.UNCONFIRMED)
+    status: Mapped[RegistrationStatus] = mapped_column(
+        enum_column(RegistrationStatus), default=RegistrationStatus.UNCONFIRMED
+    )
     salutation: Mapped[str] = mapped_column(String(20))
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))

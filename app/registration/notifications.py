@@ -4,6 +4,7 @@ They live beside the rules that cause them; the caller's service commits the out
 with the change, and passes what the email shows (a waiting-list position, say) rather
 than have the email query for it.
 """
+
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -23,8 +24,7 @@ def invite_uid(registration: Registration) -> str:
 
 
 def manage_url(registration: Registration) -> str:
-    return absolute_url("registration.manage", slug=registration.meeting.slug,
-                        token=make_manage_token(registration))
+    return absolute_url("registration.manage", slug=registration.meeting.slug, token=make_manage_token(registration))
 
 
 def _invite(registration: Registration, *, cancel=False) -> bytes:
@@ -32,27 +32,42 @@ def _invite(registration: Registration, *, cancel=False) -> bytes:
     role = "OPT-PARTICIPANT" if registration.role is DelegateRole.OBSERVER else "REQ-PARTICIPANT"
     # A delegate's own cancellation must outrank the last invite they received.
     sequence = meeting.ical_sequence + 1 if cancel and not meeting.is_cancelled else None
-    return personal_invite(meeting, uid=invite_uid(registration), attendee_name=registration.full_name,
-                           attendee_email=registration.email, role=role, cancel=cancel, sequence=sequence)
+    return personal_invite(
+        meeting,
+        uid=invite_uid(registration),
+        attendee_name=registration.full_name,
+        attendee_email=registration.email,
+        role=role,
+        cancel=cancel,
+        sequence=sequence,
+    )
 
 
 def _queue(registration: Registration, template: str, subject: str, *, invite=None, method=None, **context):
     meeting = registration.meeting
-    context.update(registration=registration, meeting=meeting, manage_url=manage_url(registration),
-                   meeting_url=absolute_url("meetings.meeting", slug=meeting.slug),
-                   dates=format_dates(meeting), times=format_times(meeting),
-                   secretariat=current_app.config["SECRETARIAT_NAME"], invite=invite is not None)
+    context.update(
+        registration=registration,
+        meeting=meeting,
+        manage_url=manage_url(registration),
+        meeting_url=absolute_url("meetings.meeting", slug=meeting.slug),
+        dates=format_dates(meeting),
+        times=format_times(meeting),
+        secretariat=current_app.config["SECRETARIAT_NAME"],
+        invite=invite is not None,
+    )
     return enqueue(
-        to_email=registration.email, to_name=registration.full_name,
+        to_email=registration.email,
+        to_name=registration.full_name,
         subject=" ".join(f"{subject}: {meeting.title}".split()),
         text=render_template(f"mail/{template}.txt", **context),
         html=render_template(f"mail/{template}.html", **context),
-        calendar=invite.decode() if invite else None, calendar_method=method)
+        calendar=invite.decode() if invite else None,
+        calendar_method=method,
+    )
 
 
 def confirm_address(registration: Registration):
-    url = absolute_url("registration.confirm", slug=registration.meeting.slug,
-                       token=make_confirm_token(registration))
+    url = absolute_url("registration.confirm", slug=registration.meeting.slug, token=make_confirm_token(registration))
     return _queue(registration, "confirm_address", "Please confirm your registration", confirm_url=url)
 
 
@@ -69,11 +84,11 @@ def status_changed(registration: Registration, *, position: int | None = None):
     """The email for the state a registration has just reached; ``position`` on the waiting list."""
     status = registration.status
     if status is RegistrationStatus.CONFIRMED:
-        return _queue(registration, "confirmed", "Registration confirmed",
-                      invite=_invite(registration), method="REQUEST")
+        return _queue(
+            registration, "confirmed", "Registration confirmed", invite=_invite(registration), method="REQUEST"
+        )
     if status is RegistrationStatus.WAITLISTED:
-        return _queue(registration, "waitlisted", "You are on the waiting list",
-                      position=position)
+        return _queue(registration, "waitlisted", "You are on the waiting list", position=position)
     if status is RegistrationStatus.AWAITING_APPROVAL:
         return _queue(registration, "awaiting_approval", "Registration received")
     raise ValueError(f"no email for a registration that is {status.value}")
@@ -81,19 +96,30 @@ def status_changed(registration: Registration, *, position: int | None = None):
 
 def registration_cancelled(registration: Registration, *, had_seat: bool):
     invite = _invite(registration, cancel=True) if had_seat else None
-    return _queue(registration, "cancelled", "Registration cancelled",
-                  invite=invite, method="CANCEL" if invite else None)
+    return _queue(
+        registration, "cancelled", "Registration cancelled", invite=invite, method="CANCEL" if invite else None
+    )
 
 
 def meeting_changed(registration: Registration, changes: list[str]):
     """Confirmed delegates get the updated invite; others a plain notice."""
     confirmed = registration.status is RegistrationStatus.CONFIRMED
-    return _queue(registration, "meeting_changed", "Meeting updated", changes=changes,
-                  invite=_invite(registration) if confirmed else None, method="REQUEST" if confirmed else None)
+    return _queue(
+        registration,
+        "meeting_changed",
+        "Meeting updated",
+        changes=changes,
+        invite=_invite(registration) if confirmed else None,
+        method="REQUEST" if confirmed else None,
+    )
 
 
 def meeting_cancelled(registration: Registration):
     confirmed = registration.status is RegistrationStatus.CONFIRMED
-    return _queue(registration, "meeting_cancelled", "Meeting cancelled",
-                  invite=_invite(registration, cancel=True) if confirmed else None,
-                  method="CANCEL" if confirmed else None)
+    return _queue(
+        registration,
+        "meeting_cancelled",
+        "Meeting cancelled",
+        invite=_invite(registration, cancel=True) if confirmed else None,
+        method="CANCEL" if confirmed else None,
+    )

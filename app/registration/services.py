@@ -1,5 +1,6 @@
 """The rules of registering for a meeting; each service commits its state change together
 with the emails it causes (the outbox), so a committed change always has its emails."""
+
 import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -95,8 +96,10 @@ def registration_closed_reason(meeting: Meeting, now: datetime) -> str | None:
 
 
 def _quota_error(meeting: Meeting) -> str:
-    return (f"This delegation already has {meeting.delegation_quota} confirmed delegates, "
-            f"the most this meeting allows per delegation.")
+    return (
+        f"This delegation already has {meeting.delegation_quota} confirmed delegates, "
+        f"the most this meeting allows per delegation."
+    )
 
 
 def _check_text(data: RegistrationData) -> dict[str, str]:
@@ -133,8 +136,11 @@ def check_rules(meeting: Meeting, data: RegistrationData, now: datetime) -> dict
         errors[""] = window
     code = data.invitation_code.strip()
     if meeting.invitation_code and not hmac.compare_digest(code.encode(), meeting.invitation_code.encode()):
-        errors["invitation_code"] = ("This meeting is by invitation: enter the code from your invitation."
-                                     if not code else "This invitation code is not valid.")
+        errors["invitation_code"] = (
+            "This meeting is by invitation: enter the code from your invitation."
+            if not code
+            else "This invitation code is not valid."
+        )
     if "delegation" not in errors and not allocation.under_quota(meeting, data.delegation):
         errors["delegation"] = _quota_error(meeting)
     return errors
@@ -144,8 +150,18 @@ def _apply(registration: Registration, data: RegistrationData):
     country, organisation_id = parse_delegation(data.delegation)
     registration.country, registration.organisation_id = country, organisation_id
     registration.delegation = delegation_key(country, organisation_id)
-    for name in ("salutation", "first_name", "last_name", "phone", "position", "function", "role",
-                 "dietary_needs", "accessibility_needs", "list_consent"):
+    for name in (
+        "salutation",
+        "first_name",
+        "last_name",
+        "phone",
+        "position",
+        "function",
+        "role",
+        "dietary_needs",
+        "accessibility_needs",
+        "list_consent",
+    ):
         setattr(registration, name, getattr(data, name))
     registration.days = sorted(data.days) or [day.isoformat() for day in registration.meeting.days]
     registration.needs_visa_letter = data.needs_visa_letter
@@ -157,14 +173,17 @@ def _apply(registration: Registration, data: RegistrationData):
 
 
 def get_live_registration(meeting: Meeting, email: str) -> Registration | None:
-    return db.session.scalar(select(Registration).where(
-        Registration.meeting_id == meeting.id, Registration.email == email.lower(),
-        Registration.status != RegistrationStatus.CANCELLED))
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.meeting_id == meeting.id,
+            Registration.email == email.lower(),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
 
 
 def get_registration(meeting: Meeting, uid: str) -> Registration | None:
-    return db.session.scalar(select(Registration).where(Registration.meeting_id == meeting.id,
-                                                        Registration.uid == uid))
+    return db.session.scalar(select(Registration).where(Registration.meeting_id == meeting.id, Registration.uid == uid))
 
 
 def _remind_existing(existing: Registration, now: datetime) -> RegistrationResult:
@@ -217,8 +236,9 @@ def _tell_status(registration: Registration):
 
 
 def _expired(registration: Registration, now: datetime) -> bool:
-    return (registration.status is RegistrationStatus.UNCONFIRMED
-            and registration.created_at < now - timedelta(hours=CONFIRMATION_HOURS))
+    return registration.status is RegistrationStatus.UNCONFIRMED and registration.created_at < now - timedelta(
+        hours=CONFIRMATION_HOURS
+    )
 
 
 def confirm_registration(registration: Registration, now: datetime) -> Registration:
@@ -231,8 +251,7 @@ def confirm_registration(registration: Registration, now: datetime) -> Registrat
         return registration  # a second click on the link changes nothing
     if meeting.is_cancelled:
         db.session.rollback()
-        raise RegistrationRefused({"": "This meeting has been cancelled, so registrations can no longer be "
-                                       "confirmed."})
+        raise RegistrationRefused({"": "This meeting has been cancelled, so registrations can no longer be confirmed."})
     registration.email_confirmed_at = now
     allocation.place(meeting, registration)
     db.session.flush()
@@ -286,8 +305,12 @@ def update_registration(registration: Registration, data: RegistrationData, now:
         data.passport_number = registration.passport_number
     errors = _check_details(meeting, data)
     moves = data.delegation != registration.delegation
-    if (registration.status is RegistrationStatus.CONFIRMED and moves and "delegation" not in errors
-            and not allocation.under_quota(meeting, data.delegation)):
+    if (
+        registration.status is RegistrationStatus.CONFIRMED
+        and moves
+        and "delegation" not in errors
+        and not allocation.under_quota(meeting, data.delegation)
+    ):
         errors["delegation"] = _quota_error(meeting)
     if errors:
         db.session.rollback()
@@ -304,18 +327,26 @@ def update_registration(registration: Registration, data: RegistrationData, now:
 def remove_passport_details(now: datetime) -> int:
     """Clear the passport details of delegates to meetings that have ended; returns how many."""
     ended = select(Meeting.id).where(Meeting.ends_at < now)
-    result = db.session.execute(update(Registration).where(
-        Registration.meeting_id.in_(ended), Registration.passport_number.is_not(None),
-    ).values(nationality=None, passport_number=None, date_of_birth=None, passport_expiry=None)
-        .execution_options(synchronize_session=False))
+    result = db.session.execute(
+        update(Registration)
+        .where(
+            Registration.meeting_id.in_(ended),
+            Registration.passport_number.is_not(None),
+        )
+        .values(nationality=None, passport_number=None, date_of_birth=None, passport_expiry=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return result.rowcount
 
 
 def purge_unconfirmed(now: datetime) -> int:
     """Delete registrations whose address was never confirmed within the link's lifetime."""
-    result = db.session.execute(delete(Registration).where(
-        Registration.status == RegistrationStatus.UNCONFIRMED,
-        Registration.created_at < now - timedelta(hours=CONFIRMATION_HOURS)))
+    result = db.session.execute(
+        delete(Registration).where(
+            Registration.status == RegistrationStatus.UNCONFIRMED,
+            Registration.created_at < now - timedelta(hours=CONFIRMATION_HOURS),
+        )
+    )
     db.session.commit()
     return result.rowcount

@@ -1,4 +1,5 @@
 """Signed tokens in the links sent to delegates: unguessable, tamper-proof, bound to one meeting."""
+
 from flask import current_app
 from itsdangerous import (
     BadSignature,

@@ -1,4 +1,5 @@
 """Delegates' pages: register, confirm the address, see, edit or cancel a registration."""
+
 from datetime import UTC, datetime
 
 from flask import (
@@ -40,21 +41,28 @@ bp = Blueprint("registration", __name__, url_prefix="/meetings/<slug>")
 csrf.exempt(bp)
 
 
-
 def limit_form_posts(limiter):
     """Every form post here counts against one limit per client address (RATE_LIMIT_FORM_POSTS),
     checked before the view runs, so a refused post changes nothing."""
-    limiter.shared_limit(lambda: current_app.config["RATE_LIMIT_FORM_POSTS"], scope="delegate-form-posts",
-                         methods=["POST"], error_message=TOO_MANY_POSTS)(bp)
+    limiter.shared_limit(
+        lambda: current_app.config["RATE_LIMIT_FORM_POSTS"],
+        scope="delegate-form-posts",
+        methods=["POST"],
+        error_message=TOO_MANY_POSTS,
+    )(bp)
 
 
 TOO_MANY_POSTS = "You have sent this form too many times in a short while. Please wait a few minutes, then try again."
 
 #: Shown instead of a bare 400 when a form's CSRF token has expired: what was typed is kept.
-FORM_EXPIRED = "This form was open for a long time, so for your security it must be sent again: " \
-               "check what you entered and submit it once more."
-CANCEL_EXPIRED = "This page was open for a long time, so for your security the registration was not cancelled: " \
-                 "press “Cancel my registration” again if you wish to cancel."
+FORM_EXPIRED = (
+    "This form was open for a long time, so for your security it must be sent again: "
+    "check what you entered and submit it once more."
+)
+CANCEL_EXPIRED = (
+    "This page was open for a long time, so for your security the registration was not cancelled: "
+    "press “Cancel my registration” again if you wish to cancel."
+)
 
 
 def _now():
@@ -94,8 +102,14 @@ def register(slug):
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
     closed_reason = services.registration_closed_reason(meeting, now)
-    return render_template("registration/register.html", meeting=meeting, form=form, state=state,
-                           general_errors=general, closed_reason=closed_reason), status
+    return render_template(
+        "registration/register.html",
+        meeting=meeting,
+        form=form,
+        state=state,
+        general_errors=general,
+        closed_reason=closed_reason,
+    ), status
 
 
 @bp.get("/register/check-your-email")
@@ -129,8 +143,9 @@ def confirm(slug, token):
             return redirect(url_for(".manage", slug=slug, token=manage_token))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
-    return render_template("registration/confirm.html", meeting=meeting, registration=registration, form=form,
-                           general_errors=general), status
+    return render_template(
+        "registration/confirm.html", meeting=meeting, registration=registration, form=form, general_errors=general
+    ), status
 
 
 def _registration_from_manage_token(meeting, token):
@@ -166,9 +181,16 @@ def manage(slug, token):
             return redirect(url_for(".manage", slug=slug, token=token))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
-    return render_template("registration/manage.html", meeting=meeting, registration=registration, form=form,
-                           token=token, general_errors=general, cancel_form=ConfirmForm(),
-                           position=allocation.waitlist_position(registration)), status
+    return render_template(
+        "registration/manage.html",
+        meeting=meeting,
+        registration=registration,
+        form=form,
+        token=token,
+        general_errors=general,
+        cancel_form=ConfirmForm(),
+        position=allocation.waitlist_position(registration),
+    ), status
 
 
 @bp.post("/registration/<token>/cancel")
@@ -197,5 +219,6 @@ def new_link(slug):
         links.send_fresh_link(meeting, form.email.data, now)
         return render_template("registration/new_link.html", meeting=meeting, form=form, sent=True)
     status = 400 if form.is_submitted() else 200
-    return render_template("registration/new_link.html", meeting=meeting, form=form, ended=ended,
-                           general_errors=_expired_form_errors(form)), status
+    return render_template(
+        "registration/new_link.html", meeting=meeting, form=form, ended=ended, general_errors=_expired_form_errors(form)
+    ), status

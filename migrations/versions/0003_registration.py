@@ -3,6 +3,7 @@
 Revision ID: 0003_registration
 Revises: 0002_outbox
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -37,15 +38,19 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisation")),
         sa.UniqueConstraint("name", name=op.f("uq_organisation_name")),
     )
-    op.bulk_insert(organisation, [{"name": name, "acronym": acronym, "active": True}
-                                  for name, acronym in ORGANISATIONS])
+    op.bulk_insert(
+        organisation, [{"name": name, "acronym": acronym, "active": True} for name, acronym in ORGANISATIONS]
+    )
     op.create_table(
         "registration",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("uid", sa.String(length=40), nullable=False),
-        sa.Column("status", sa.Enum(*STATUSES, name="registrationstatus", native_enum=False,
-                                    create_constraint=True, length=40), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(*STATUSES, name="registrationstatus", native_enum=False, create_constraint=True, length=40),
+            nullable=False,
+        ),
         sa.Column("salutation", sa.String(length=20), nullable=False),
         sa.Column("first_name", sa.String(length=100), nullable=False),
         sa.Column("last_name", sa.String(length=100), nullable=False),
@@ -56,8 +61,11 @@ def upgrade():
         sa.Column("delegation", sa.String(length=40), nullable=False),
         sa.Column("position", sa.String(length=200), nullable=False),
         sa.Column("function", sa.String(length=200), nullable=False),
-        sa.Column("role", sa.Enum(*ROLES, name="delegaterole", native_enum=False,
-                                  create_constraint=True, length=40), nullable=False),
+        sa.Column(
+            "role",
+            sa.Enum(*ROLES, name="delegaterole", native_enum=False, create_constraint=True, length=40),
+            nullable=False,
+        ),
         sa.Column("days", sa.JSON(), nullable=False),
         sa.Column("dietary_needs", sa.Text(), nullable=False),
         sa.Column("accessibility_needs", sa.Text(), nullable=False),
@@ -72,21 +80,29 @@ def upgrade():
         sa.Column("email_confirmed_at", sa.DateTime(), nullable=True),
         sa.Column("queued_at", sa.DateTime(), nullable=True),
         sa.Column("cancelled_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint("(country IS NULL) != (organisation_id IS NULL)", name=op.f("ck_registration_one_delegation")),
+        sa.CheckConstraint(
+            "(country IS NULL) != (organisation_id IS NULL)", name=op.f("ck_registration_one_delegation")
+        ),
         sa.CheckConstraint("email = lower(email)", name=op.f("ck_registration_email_lower_case")),
-        sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], name=op.f("fk_registration_meeting_id_meeting"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"],
-                                name=op.f("fk_registration_organisation_id_organisation")),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"], ["meeting.id"], name=op.f("fk_registration_meeting_id_meeting"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"], ["organisation.id"], name=op.f("fk_registration_organisation_id_organisation")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_registration")),
         sa.UniqueConstraint("uid", name=op.f("uq_registration_uid")),
     )
     with op.batch_alter_table("registration") as batch_op:
         batch_op.create_index("ix_registration_meeting_status", ["meeting_id", "status"])
         batch_op.create_index("ix_registration_meeting_delegation", ["meeting_id", "delegation"])
-        batch_op.create_index("uq_registration_meeting_email_live", ["meeting_id", "email"], unique=True,
-                              sqlite_where=sa.text("status != 'cancelled'"),
-                              postgresql_where=sa.text("status != 'cancelled'"))
+        batch_op.create_index(
+            "uq_registration_meeting_email_live",
+            ["meeting_id", "email"],
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        )
 
 
 def downgrade():

@@ -3,6 +3,7 @@
 Revision ID: 0004_catalogue_state
 Revises: 0003_registration
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -13,6 +13,7 @@ meant when it ran.
 Revision ID: 0005_clean_text
 Revises: 0004_catalogue_state
 """
+
 import unicodedata
 
 import sqlalchemy as sa
@@ -53,9 +54,14 @@ def _email(value):
     return f"{local}{at}{domain}".lower()
 
 
-registration = sa.table("registration", sa.column("id", sa.Integer), sa.column("meeting_id", sa.Integer),
-                        sa.column("email", sa.String), sa.column("status", sa.String),
-                        *(sa.column(name, sa.String) for name in SINGLE_LINE + MULTI_LINE))
+registration = sa.table(
+    "registration",
+    sa.column("id", sa.Integer),
+    sa.column("meeting_id", sa.Integer),
+    sa.column("email", sa.String),
+    sa.column("status", sa.String),
+    *(sa.column(name, sa.String) for name in SINGLE_LINE + MULTI_LINE),
+)
 
 
 def upgrade():

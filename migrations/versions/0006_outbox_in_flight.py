@@ -7,6 +7,7 @@ was really attempted; the rest of a dead worker's claims go back without an atte
 Revision ID: 0006_outbox_in_flight
 Revises: 0005_clean_text
 """
+
 import sqlalchemy as sa
 from alembic import op
 

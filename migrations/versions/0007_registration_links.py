@@ -3,6 +3,7 @@
 Revision ID: 0007_registration_links
 Revises: 0006_outbox_in_flight
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -5,9 +5,15 @@ from tests.factories import make_document, make_meeting, make_past_meeting, make
 
 
 def test_upcoming_meetings_as_json(client, now):
-    meeting = make_meeting(title="Steering Committee Meeting", timezone="Europe/Rome", city="Rome", country="IT",
-                           dates=(date(2027, 1, 28),) * 2, times=(time(9, 30), time(17)),
-                           registration_opens_at=now - timedelta(days=1))
+    meeting = make_meeting(
+        title="Steering Committee Meeting",
+        timezone="Europe/Rome",
+        city="Rome",
+        country="IT",
+        dates=(date(2027, 1, 28),) * 2,
+        times=(time(9, 30), time(17)),
+        registration_opens_at=now - timedelta(days=1),
+    )
     make_meeting(status=MeetingStatus.DRAFT)
     data = client.get("/api/v1/meetings").get_json()
     assert (data["total"], data["page"], data["pages"], data["when"]) == (1, 1, 1, "upcoming")
@@ -44,10 +50,16 @@ def test_a_meeting_with_programme_and_documents(client):
 
 
 def test_errors_are_json_with_a_message(client):
-    for url, status in [("/api/v1/meetings?year=abc", 400), ("/api/v1/meetings?type=concert", 400),
-                        ("/api/v1/meetings?page=0", 400), ("/api/v1/meetings?per_page=1000", 400),
-                        ("/api/v1/meetings?when=someday", 400), ("/api/v1/meetings?page=7", 404),
-                        ("/api/v1/meetings/no-such-meeting", 404), ("/api/v1/nothing-here", 404)]:
+    for url, status in [
+        ("/api/v1/meetings?year=abc", 400),
+        ("/api/v1/meetings?type=concert", 400),
+        ("/api/v1/meetings?page=0", 400),
+        ("/api/v1/meetings?per_page=1000", 400),
+        ("/api/v1/meetings?when=someday", 400),
+        ("/api/v1/meetings?page=7", 404),
+        ("/api/v1/meetings/no-such-meeting", 404),
+        ("/api/v1/nothing-here", 404),
+    ]:
         response = client.get(url)
         assert response.status_code == status, url
         assert response.is_json and response.get_json()["error"]["message"], url

@@ -1,5 +1,6 @@
 """Fixtures of the browser tests: the test app served on a loopback port, and headless
 Chromium (Debian's package, never Playwright's download) driven through Playwright."""
+
 import os
 import threading
 
@@ -9,8 +10,13 @@ from werkzeug.serving import make_server
 #: Debian's Chromium; `make browser` installs it. CHROMIUM overrides the path.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -20,8 +26,9 @@ class LiveServer:
     def __init__(self, app):
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="live-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+        )
 
     def __enter__(self):
         self._thread.start()
@@ -48,8 +55,11 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: the browser tests need Debian's chromium "
-                    "package; run `make browser` (or apt-get install chromium).", pytrace=False)
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: the browser tests need Debian's chromium "
+            "package; run `make browser` (or apt-get install chromium).",
+            pytrace=False,
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -1,4 +1,5 @@
 """The public pages as a user meets them, in headless Chromium."""
+
 import io
 import re
 from datetime import date
@@ -27,8 +28,10 @@ def test_upcoming_lists_the_demo_meetings_and_marks_the_cancelled_one(demo, live
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Upcoming meetings")
     titles = page.locator(".card-title").all_inner_texts()
-    assert titles[:2] == ["Technical stock-taking meeting on the Joint Valletta Action Plan",
-                          "Thematic Meeting on Trafficking in Human Beings"]  # soonest first
+    assert titles[:2] == [
+        "Technical stock-taking meeting on the Joint Valletta Action Plan",
+        "Thematic Meeting on Trafficking in Human Beings",
+    ]  # soonest first
     assert "Training on Document Fraud Detection" in titles
     assert "2nd Thematic Meeting on Return, Readmission and Reintegration" not in titles  # past
 
@@ -60,13 +63,25 @@ def test_keyboard_user_tabs_to_skip_link_first_and_it_moves_focus_to_the_content
 
 def _archive_data():
     for number in range(1, 24):
-        make_meeting(title=f"Matching meeting {number:02}", meeting_type=MeetingType.THEMATIC_MEETING,
-                     dates=(date(2019, 1, number), date(2019, 1, number)), commit=False)
+        make_meeting(
+            title=f"Matching meeting {number:02}",
+            meeting_type=MeetingType.THEMATIC_MEETING,
+            dates=(date(2019, 1, number), date(2019, 1, number)),
+            commit=False,
+        )
     for number in range(1, 4):
-        make_meeting(title=f"Other year {number}", meeting_type=MeetingType.THEMATIC_MEETING,
-                     dates=(date(2018, 3, number), date(2018, 3, number)), commit=False)
-        make_meeting(title=f"Other type {number}", meeting_type=MeetingType.TRAINING,
-                     dates=(date(2019, 3, number), date(2019, 3, number)), commit=False)
+        make_meeting(
+            title=f"Other year {number}",
+            meeting_type=MeetingType.THEMATIC_MEETING,
+            dates=(date(2018, 3, number), date(2018, 3, number)),
+            commit=False,
+        )
+        make_meeting(
+            title=f"Other type {number}",
+            meeting_type=MeetingType.TRAINING,
+            dates=(date(2019, 3, number), date(2019, 3, number)),
+            commit=False,
+        )
     db.session.commit()
 
 
@@ -94,9 +109,13 @@ def test_archive_filters_combine_and_survive_pagination(app, live_server, page):
     expect(page.get_by_label("Year")).to_have_value("2019")
     # Newest first: page 2 holds the three oldest matching meetings.
     assert page.locator(".card-title").all_inner_texts() == [
-        "Matching meeting 03", "Matching meeting 02", "Matching meeting 01"]
+        "Matching meeting 03",
+        "Matching meeting 02",
+        "Matching meeting 01",
+    ]
     expect(page.get_by_role("link", name="Previous")).to_have_attribute(
-        "href", re.compile(r"(?=.*type=thematic-meeting)(?=.*year=2019)"))
+        "href", re.compile(r"(?=.*type=thematic-meeting)(?=.*year=2019)")
+    )
 
 
 @pytest.fixture
@@ -126,8 +145,9 @@ def test_meeting_page_shows_times_in_the_meetings_zone(demo, live_server, far_aw
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
@@ -146,8 +166,9 @@ SMALLEST_TEXT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", ["/meetings/" + ADDIS_2016, "/meetings/thematic-meeting-trafficking-nairobi",
-                                  "/", "/meetings/archive"])
+@pytest.mark.parametrize(
+    "path", ["/meetings/" + ADDIS_2016, "/meetings/thematic-meeting-trafficking-nairobi", "/", "/meetings/archive"]
+)
 def test_pages_fit_a_phone_without_horizontal_scrolling(demo, live_server, phone, path):
     phone.goto(live_server + path)
 
@@ -243,9 +264,17 @@ A11Y_PROBLEMS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", ["/", "/meetings/archive", "/meetings/" + ADDIS_2016,
-                                  "/meetings/thematic-meeting-trafficking-nairobi",
-                                  "/meetings/senior-officials-meeting-addis", "/meetings/no-such-meeting"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/meetings/archive",
+        "/meetings/" + ADDIS_2016,
+        "/meetings/thematic-meeting-trafficking-nairobi",
+        "/meetings/senior-officials-meeting-addis",
+        "/meetings/no-such-meeting",
+    ],
+)
 def test_pages_pass_basic_accessibility_checks(demo, live_server, page, path):
     page.goto(live_server + path)
     assert page.evaluate(A11Y_PROBLEMS) == []

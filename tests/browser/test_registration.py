@@ -1,4 +1,5 @@
 """A delegate registers, confirms and cancels in a real browser."""
+
 import re
 from datetime import date, timedelta
 
@@ -15,8 +16,9 @@ pytestmark = pytest.mark.browser
 
 def test_a_delegate_registers_confirms_and_cancels(app, live_server, page):
     start = date.today() + timedelta(days=20)
-    meeting = make_open_meeting(title="Thematic Meeting on Legal Pathways", dates=(start, start + timedelta(days=1)),
-                                capacity=50)
+    meeting = make_open_meeting(
+        title="Thematic Meeting on Legal Pathways", dates=(start, start + timedelta(days=1)), capacity=50
+    )
     page.goto(f"{live_server}/meetings/{meeting.slug}")
     page.get_by_role("link", name="Register").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Register")

@@ -1,4 +1,5 @@
 """The response policy in Chromium: pages work under it, and it stops what it should."""
+
 import pytest
 
 from app.demo.loader import load_demo
@@ -25,8 +26,15 @@ def test_the_pages_break_no_rule_of_the_policy(app, live_server, watched):
     load_demo()
     meeting = make_open_meeting(title="Open for registration")
     manage = f"/meetings/{meeting.slug}/registration/{make_manage_token(make_registration(meeting))}"
-    for path in ["/", "/meetings/archive?type=thematic-meeting", "/meetings/thematic-meeting-trafficking-nairobi",
-                 f"/meetings/{meeting.slug}", f"/meetings/{meeting.slug}/register", manage, "/no-such-page"]:
+    for path in [
+        "/",
+        "/meetings/archive?type=thematic-meeting",
+        "/meetings/thematic-meeting-trafficking-nairobi",
+        f"/meetings/{meeting.slug}",
+        f"/meetings/{meeting.slug}/register",
+        manage,
+        "/no-such-page",
+    ]:
         watched.goto(live_server + path)
         assert watched.evaluate("window.violations") == [], path
     # The registration form's own script runs: the passport questions follow the visa box.

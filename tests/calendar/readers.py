@@ -3,6 +3,7 @@
 Each reader turns a calendar into plain dicts, one per VEVENT, with every instant in
 UTC, so a test can assert that all of them understood the same thing.
 """
+
 import re
 import uuid
 from datetime import UTC, date, datetime
@@ -12,7 +13,7 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 
 HOSTILE_TITLE = "Return, readmission; reintegration \\ አዲስ አበባ · الخرطوم 🌍🤝 meeting, part 2;"
-HOSTILE_VENUE = "Conference hall \"Africa\"; UNECA, ክፍል ፩ · قاعة الصداقة 🏛️, wing B"
+HOSTILE_VENUE = 'Conference hall "Africa"; UNECA, ክፍል ፩ · قاعة الصداقة 🏛️, wing B'
 
 
 def long_text(length=2000):
@@ -64,33 +65,58 @@ def _utc(value):
 
 def read_icalendar(text) -> list[dict]:
     calendar = icalendar.Calendar.from_ical(text)
-    return [{
-        "uid": str(e["UID"]), "summary": str(e["SUMMARY"]), "description": str(e["DESCRIPTION"]),
-        "location": str(e.get("LOCATION", "")), "status": str(e["STATUS"]), "sequence": int(e["SEQUENCE"]),
-        "start": _utc(e["DTSTART"].dt), "end": _utc(e["DTEND"].dt), "url": str(e["URL"]),
-    } for e in calendar.walk("VEVENT")]
+    return [
+        {
+            "uid": str(e["UID"]),
+            "summary": str(e["SUMMARY"]),
+            "description": str(e["DESCRIPTION"]),
+            "location": str(e.get("LOCATION", "")),
+            "status": str(e["STATUS"]),
+            "sequence": int(e["SEQUENCE"]),
+            "start": _utc(e["DTSTART"].dt),
+            "end": _utc(e["DTEND"].dt),
+            "url": str(e["URL"]),
+        }
+        for e in calendar.walk("VEVENT")
+    ]
 
 
 def read_vobject(text) -> list[dict]:
     calendar = vobject.readOne(text if isinstance(text, str) else text.decode("utf-8"))
     events = []
     for e in getattr(calendar, "vevent_list", []):
-        events.append({
-            "uid": e.uid.value, "summary": e.summary.value, "description": e.description.value,
-            "location": e.location.value if hasattr(e, "location") else "", "status": e.status.value,
-            "sequence": int(e.sequence.value), "start": _utc(e.dtstart.value), "end": _utc(e.dtend.value),
-            "url": e.url.value,
-        })
+        events.append(
+            {
+                "uid": e.uid.value,
+                "summary": e.summary.value,
+                "description": e.description.value,
+                "location": e.location.value if hasattr(e, "location") else "",
+                "status": e.status.value,
+                "sequence": int(e.sequence.value),
+                "start": _utc(e.dtstart.value),
+                "end": _utc(e.dtend.value),
+                "url": e.url.value,
+            }
+        )
     return events
 
 
 def read_ical(text) -> list[dict]:
     calendar = IcsCalendarStream.calendar_from_ics(text if isinstance(text, str) else text.decode("utf-8"))
-    return [{
-        "uid": e.uid, "summary": e.summary, "description": e.description, "location": e.location or "",
-        "status": e.status.value, "sequence": e.sequence, "start": _utc(e.dtstart), "end": _utc(e.dtend),
-        "url": e.url,
-    } for e in calendar.events]
+    return [
+        {
+            "uid": e.uid,
+            "summary": e.summary,
+            "description": e.description,
+            "location": e.location or "",
+            "status": e.status.value,
+            "sequence": e.sequence,
+            "start": _utc(e.dtstart),
+            "end": _utc(e.dtend),
+            "url": e.url,
+        }
+        for e in calendar.events
+    ]
 
 
 READERS = {"icalendar": read_icalendar, "vobject": read_vobject, "ical": read_ical}

@@ -6,6 +6,7 @@ folder and no authentication. Each calendar is uploaded the way a client does it
 its METHOD removed as RFC 4791 4.1 asks of a stored object), then fetched back
 and read: the server must have accepted and kept what we wrote.
 """
+
 import base64
 import queue
 import socket
@@ -44,9 +45,25 @@ class Radicale:
             self.port = probe.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{self.port}",
-             "--auth-type", "none", "--storage-filesystem-folder", str(storage), "--logging-level", "info"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "radicale",
+                "--config",
+                "",
+                "--server-hosts",
+                f"127.0.0.1:{self.port}",
+                "--auth-type",
+                "none",
+                "--storage-filesystem-folder",
+                str(storage),
+                "--logging-level",
+                "info",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.log = queue.Queue()
         threading.Thread(target=self._drain, daemon=True).start()
 
@@ -118,8 +135,15 @@ def as_stored_object(invite: bytes) -> bytes:
 
 
 def hostile_meeting():
-    meeting = make_meeting(dates=(date(2027, 3, 26), date(2027, 3, 29)), timezone="Europe/Rome", city="Rome",
-                           country="IT", title=HOSTILE_TITLE, venue=HOSTILE_VENUE, summary=long_text(2000))
+    meeting = make_meeting(
+        dates=(date(2027, 3, 26), date(2027, 3, 29)),
+        timezone="Europe/Rome",
+        city="Rome",
+        country="IT",
+        title=HOSTILE_TITLE,
+        venue=HOSTILE_VENUE,
+        summary=long_text(2000),
+    )
     make_session(meeting, date(2027, 3, 26), "09:00", "10:00", title="Before the switch")
     make_session(meeting, date(2027, 3, 29), "09:00", "10:00", title="After the switch")
     return meeting
@@ -164,8 +188,9 @@ def test_the_feed_is_kept_whole(app, client, radicale):
 
 def test_an_invite_then_its_cancellation_replace_one_event(app, radicale):
     meeting = hostile_meeting()
-    arguments = dict(uid="registration-42@meetings.test", attendee_name="ሀሰን, Ḥasan; 🙂",
-                     attendee_email="hasan@example.org")
+    arguments = dict(
+        uid="registration-42@meetings.test", attendee_name="ሀሰን, Ḥasan; 🙂", attendee_email="hasan@example.org"
+    )
     request, cancel = personal_invite(meeting, **arguments), personal_invite(meeting, cancel=True, **arguments)
     collection = radicale.new_calendar()
     href = f"{collection}registration-42.ics"

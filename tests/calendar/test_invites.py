@@ -1,4 +1,5 @@
 """The iCalendar builders, read back by three independent readers."""
+
 from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
@@ -35,13 +36,17 @@ UTC = UTC
 
 def rome_meeting(**fields):
     """26–29 March 2027 in Rome: Europe switches to summer time on Sunday 28 March."""
-    return make_meeting(dates=(date(2027, 3, 26), date(2027, 3, 29)), timezone="Europe/Rome", city="Rome",
-                        country="IT", **fields)
+    return make_meeting(
+        dates=(date(2027, 3, 26), date(2027, 3, 29)), timezone="Europe/Rome", city="Rome", country="IT", **fields
+    )
 
 
 def test_a_meeting_is_one_event_with_everything_a_calendar_shows(app):
-    meeting = make_meeting(dates=(date(2027, 5, 18), date(2027, 5, 19)), summary="Protection and asylum.",
-                           meeting_type=MeetingType.STEERING_COMMITTEE)
+    meeting = make_meeting(
+        dates=(date(2027, 5, 18), date(2027, 5, 19)),
+        summary="Protection and asylum.",
+        meeting_type=MeetingType.STEERING_COMMITTEE,
+    )
     data = meeting_calendar(meeting)
     check_lines(data)
     calendar = icalendar.Calendar.from_ical(data)
@@ -70,8 +75,10 @@ def test_a_0900_session_in_addis_ababa_is_0600_utc_for_every_reader(app):
     [whole, session] = read_all(meeting_calendar(meeting, programme=True), zones=["Africa/Addis_Ababa"])
     assert whole["start"] == datetime(2027, 10, 19, 6, tzinfo=UTC)
     assert whole["end"] == datetime(2027, 10, 20, 14, tzinfo=UTC)
-    assert (session["start"], session["end"]) == (datetime(2027, 10, 19, 6, tzinfo=UTC),
-                                                  datetime(2027, 10, 19, 7, 30, tzinfo=UTC))
+    assert (session["start"], session["end"]) == (
+        datetime(2027, 10, 19, 6, tzinfo=UTC),
+        datetime(2027, 10, 19, 7, 30, tzinfo=UTC),
+    )
 
 
 def test_summer_time_in_rome_is_right_before_and_after_the_switch(app):
@@ -79,8 +86,10 @@ def test_summer_time_in_rome_is_right_before_and_after_the_switch(app):
     make_session(meeting, date(2027, 3, 26), "09:00", "10:00", title="Before the switch")
     make_session(meeting, date(2027, 3, 29), "09:00", "10:00", title="After the switch")
     data = meeting_calendar(meeting, programme=True)
-    assert content_lines(data, "DTSTART;TZID")[1:] == ["DTSTART;TZID=Europe/Rome:20270326T090000",
-                                                       "DTSTART;TZID=Europe/Rome:20270329T090000"]
+    assert content_lines(data, "DTSTART;TZID")[1:] == [
+        "DTSTART;TZID=Europe/Rome:20270326T090000",
+        "DTSTART;TZID=Europe/Rome:20270329T090000",
+    ]
     # Renamed zones: the readers can only use the VTIMEZONE we generated.
     _, before, after = read_all(data, zones=["Europe/Rome"])
     assert before["start"] == datetime(2027, 3, 26, 8, tzinfo=UTC)
@@ -118,10 +127,18 @@ def test_a_meeting_in_utc_is_written_in_utc(app):
 def test_text_with_commas_semicolons_scripts_and_emoji_round_trips_exactly(app):
     summary = long_text(2000)
     meeting = make_meeting(title=HOSTILE_TITLE, venue=HOSTILE_VENUE, summary=summary, city="Addis Ababa")
-    make_session(meeting, meeting.start_date, "09:00", "10:00", title=HOSTILE_TITLE, room="ክፍል 1, east",
-                 description=long_text(700))
-    invite = personal_invite(meeting, uid="r1@meetings.test", attendee_name="Ḥasan, ʿAlī; ሀሰን 🙂",
-                             attendee_email="ali@example.org")
+    make_session(
+        meeting,
+        meeting.start_date,
+        "09:00",
+        "10:00",
+        title=HOSTILE_TITLE,
+        room="ክፍል 1, east",
+        description=long_text(700),
+    )
+    invite = personal_invite(
+        meeting, uid="r1@meetings.test", attendee_name="Ḥasan, ʿAlī; ሀሰን 🙂", attendee_email="ali@example.org"
+    )
     for data in (meeting_calendar(meeting, programme=True), feed_calendar([meeting], name=HOSTILE_TITLE), invite):
         lines = check_lines(data)
         assert sum(line.startswith(b" ") for line in lines) > 30  # the long lines really were folded
@@ -167,8 +184,11 @@ def test_a_meeting_whose_dates_are_to_be_confirmed_is_no_event(app):
 
 
 def test_the_feed_names_itself_and_tells_clients_how_often_to_refresh(app):
-    meetings = [make_meeting(), make_meeting(timezone="Europe/Berlin", city="Berlin", country="DE"),
-                make_meeting(timezone="Europe/Berlin")]
+    meetings = [
+        make_meeting(),
+        make_meeting(timezone="Europe/Berlin", city="Berlin", country="DE"),
+        make_meeting(timezone="Europe/Berlin"),
+    ]
     data = feed_calendar(meetings, name="Khartoum Process: meetings, all")
     calendar = icalendar.Calendar.from_ical(data)
     vcalendar = vobject.readOne(data.decode())  # icalendar leaves X-WR-CALNAME and NAME escaped
@@ -185,8 +205,13 @@ def test_personal_invite_is_a_request_from_the_secretariat_to_the_delegate(app):
     meeting = rome_meeting(title="Thematic Meeting on protection")
     meeting.ical_sequence = 4
     db.session.commit()
-    data = personal_invite(meeting, uid="registration-7@meetings.test", attendee_name="Amina Yusuf",
-                           attendee_email="amina@example.org", role="CHAIR")
+    data = personal_invite(
+        meeting,
+        uid="registration-7@meetings.test",
+        attendee_name="Amina Yusuf",
+        attendee_email="amina@example.org",
+        role="CHAIR",
+    )
     check_lines(data)
     calendar = icalendar.Calendar.from_ical(data)
     assert str(calendar["METHOD"]) == "REQUEST"
@@ -194,7 +219,11 @@ def test_personal_invite_is_a_request_from_the_secretariat_to_the_delegate(app):
     attendee = event["ATTENDEE"]
     assert str(attendee) == "mailto:amina@example.org"
     assert {k: attendee.params[k] for k in ("CN", "ROLE", "PARTSTAT", "RSVP")} == {
-        "CN": "Amina Yusuf", "ROLE": "CHAIR", "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"}
+        "CN": "Amina Yusuf",
+        "ROLE": "CHAIR",
+        "PARTSTAT": "ACCEPTED",
+        "RSVP": "FALSE",
+    }
     assert str(event["ORGANIZER"]) == "mailto:secretariat@khartoumprocess.example"
     assert abs(event["DTSTAMP"].dt - datetime.now(UTC)) < timedelta(minutes=1)
     [read] = read_all(data, zones=["Europe/Rome"])
@@ -223,8 +252,9 @@ def test_a_cancellation_keeps_the_uid_and_raises_the_sequence(app):
 
 
 def test_a_double_quote_in_a_name_cannot_break_the_attendee(app):
-    data = personal_invite(make_meeting(), uid="q@x", attendee_name='Ali "the Elder", Jr.',
-                           attendee_email="ali@example.org")
+    data = personal_invite(
+        make_meeting(), uid="q@x", attendee_name='Ali "the Elder", Jr.', attendee_email="ali@example.org"
+    )
     attendee = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["ATTENDEE"]
     assert attendee.params["CN"] == "Ali 'the Elder', Jr."
 

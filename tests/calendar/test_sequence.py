@@ -1,4 +1,5 @@
 """The meeting's iCalendar SEQUENCE: raised once per flush by what a calendar shows, never by anything else."""
+
 from datetime import date, time, timedelta
 
 import pytest
@@ -29,8 +30,10 @@ INVISIBLE_CHANGES = {
     "seats": lambda m: setattr(m, "seats_taken", 3),
     "chair": lambda m: setattr(m, "chair", "Italy"),
     "registration": lambda m: setattr(m, "requires_approval", True),
-    "same values": lambda m: (setattr(m, "title", m.title),
-                              m.set_schedule(START, START + timedelta(days=1), time(9), time(17))),
+    "same values": lambda m: (
+        setattr(m, "title", m.title),
+        m.set_schedule(START, START + timedelta(days=1), time(9), time(17)),
+    ),
 }
 
 

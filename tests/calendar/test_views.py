@@ -37,8 +37,11 @@ def test_programme_ics_adds_one_event_per_session(app, client):
     second = make_session(meeting, meeting.end_date, "14:00", "15:00", title="Conclusions")
     response = client.get(f"/meetings/{meeting.slug}.ics?programme=1")
     assert response.headers["Content-Disposition"] == f'attachment; filename="{meeting.slug}-programme.ics"'
-    assert uids(response) == [meeting_uid(meeting), f"meeting-{meeting.id}-session-{first.id}@meetings.test",
-                              f"meeting-{meeting.id}-session-{second.id}@meetings.test"]
+    assert uids(response) == [
+        meeting_uid(meeting),
+        f"meeting-{meeting.id}-session-{first.id}@meetings.test",
+        f"meeting-{meeting.id}-session-{second.id}@meetings.test",
+    ]
 
 
 @pytest.mark.parametrize("status", [MeetingStatus.DRAFT, None])
@@ -79,12 +82,22 @@ def test_feed_filters_by_type_country_and_domain(app, client):
     assert uids(client.get("/calendar.ics?country=it")) == [meeting_uid(italy)]
     assert uids(client.get("/calendar.ics?domain=protection")) == [meeting_uid(training)]
     assert uids(client.get("/calendar.ics?type=thematic-meeting&country=ET")) == [meeting_uid(other)]
-    assert "X-WR-CALNAME:Khartoum Process Secretariat: meetings – Training · Italy" in \
-        client.get("/calendar.ics?type=training&country=IT").get_data(as_text=True)
+    assert "X-WR-CALNAME:Khartoum Process Secretariat: meetings – Training · Italy" in client.get(
+        "/calendar.ics?type=training&country=IT"
+    ).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query", ["type=nonsense", "country=Atlantis", "domain=%00%ff", "type=" + "x" * 5000,
-                                   "year=abc&q=%27%22", "country=IT&type=nonsense"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "type=nonsense",
+        "country=Atlantis",
+        "domain=%00%ff",
+        "type=" + "x" * 5000,
+        "year=abc&q=%27%22",
+        "country=IT&type=nonsense",
+    ],
+)
 def test_unknown_filter_values_give_a_corrected_feed(app, client, query):
     italy = make_meeting(country="IT", timezone="Europe/Rome")
     ethiopia = make_meeting()

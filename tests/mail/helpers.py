@@ -1,4 +1,5 @@
 """Builders and readers shared by the mail tests."""
+
 import itertools
 from datetime import UTC, datetime
 
@@ -38,12 +39,17 @@ def queue(count=1, *, calendar=True, commit=True, **fields) -> list[OutboxMessag
     messages = []
     for _ in range(count):
         number = next(_counter)
-        values = dict(to_email=f"delegate{number}@example.org", to_name=f"Delegate {number}",
-                      subject=f"Registration confirmed {number}", text=f"Dear delegate {number},\n\nWelcome.\n",
-                      html=f"<p>Dear delegate {number},</p><p>Welcome.</p>")
+        values = dict(
+            to_email=f"delegate{number}@example.org",
+            to_name=f"Delegate {number}",
+            subject=f"Registration confirmed {number}",
+            text=f"Dear delegate {number},\n\nWelcome.\n",
+            html=f"<p>Dear delegate {number},</p><p>Welcome.</p>",
+        )
         if calendar:
-            values.update(calendar=make_invite(uid=f"registration-{number}@meetings.test") if calendar is True
-                          else calendar)
+            values.update(
+                calendar=make_invite(uid=f"registration-{number}@meetings.test") if calendar is True else calendar
+            )
         values.update(fields)
         messages.append(enqueue(**values))
     if commit:
@@ -59,8 +65,9 @@ def rows() -> list[OutboxMessage]:
 
 def attempts_of(message_id: int) -> list[OutboxAttempt]:
     db.session.expire_all()
-    return db.session.scalars(select(OutboxAttempt).where(OutboxAttempt.outbox_message_id == message_id)
-                              .order_by(OutboxAttempt.id)).all()
+    return db.session.scalars(
+        select(OutboxAttempt).where(OutboxAttempt.outbox_message_id == message_id).order_by(OutboxAttempt.id)
+    ).all()
 
 
 def on_accept(sink, callback, *, nth=1) -> None:

@@ -1,4 +1,5 @@
 """``flask mail ...``, including a worker process killed in the middle of a batch."""
+
 import os
 import signal
 import subprocess
@@ -143,8 +144,14 @@ def test_retry_refuses_an_unknown_id_and_a_message_that_did_not_fail(app, runner
 
 def _worker(migrated, smtp, tmp_path, *args):
     """``flask mail work`` in its own process, on the test database and the sink."""
-    env = {**os.environ, "FLASK_APP": "wsgi", "FLASK_CONFIG": "development", "DATABASE_URL": migrated,
-           "MAIL_SERVER": smtp.host, "MAIL_PORT": str(smtp.port)}
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "FLASK_CONFIG": "development",
+        "DATABASE_URL": migrated,
+        "MAIL_SERVER": smtp.host,
+        "MAIL_PORT": str(smtp.port),
+    }
     log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115  (closed by the caller, after the process)
     command = [sys.executable, "-m", "flask", "mail", "work", "--poll-interval", "0.05", *args]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log
@@ -168,8 +175,7 @@ def processes():
             process.wait()
 
 
-def test_a_worker_killed_mid_batch_resumes_without_loss_or_duplicates(app, runner, smtp, migrated, tmp_path,
-                                                                      processes):
+def test_a_worker_killed_mid_batch_resumes_without_loss_or_duplicates(app, runner, smtp, migrated, tmp_path, processes):
     messages = queue(8)
     smtp.hold(after=3)
     worker, _ = _worker(migrated, smtp, tmp_path, "--claim-seconds", "1")
@@ -183,8 +189,10 @@ def test_a_worker_killed_mid_batch_resumes_without_loss_or_duplicates(app, runne
     assert len(smtp.messages) == 3
     assert [row.status for row in rows()] == [OutboxStatus.SENT] * 3 + [OutboxStatus.SENDING] * 5
 
-    _wait(lambda: runner.invoke(args=["mail", "send-pending"]).output.startswith("Sent 5,"),
-          what="the lease to expire and the rest to be sent")
+    _wait(
+        lambda: runner.invoke(args=["mail", "send-pending"]).output.startswith("Sent 5,"),
+        what="the lease to expire and the rest to be sent",
+    )
 
     assert Counter(smtp.message_ids()) == Counter({m.message_id: 1 for m in messages})
     assert {row.status for row in rows()} == {OutboxStatus.SENT}
@@ -192,8 +200,9 @@ def test_a_worker_killed_mid_batch_resumes_without_loss_or_duplicates(app, runne
     in_flight, *untried = rows()[3:]
     assert in_flight.attempts == 2
     assert [a.outcome for a in attempts_of(in_flight.id)] == [AttemptOutcome.ABANDONED, AttemptOutcome.SENT]
-    assert [(row.attempts, [a.outcome for a in attempts_of(row.id)]) for row in untried] == \
-        [(1, [AttemptOutcome.SENT])] * 4
+    assert [(row.attempts, [a.outcome for a in attempts_of(row.id)]) for row in untried] == [
+        (1, [AttemptOutcome.SENT])
+    ] * 4
 
 
 def test_sigterm_stops_the_worker_after_the_current_message(app, runner, smtp, migrated, tmp_path, processes):

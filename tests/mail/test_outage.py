@@ -5,6 +5,7 @@ stops accepting connections and every open one is terminated (``pg_terminate_bac
 for a set time. SQLite has no server to lose, so there the worker's DB-API connection is
 closed under it at the commit that records "sent": a simulated disconnect, marked below.
 """
+
 import threading
 import time
 from collections import Counter
@@ -33,9 +34,13 @@ class Outage:
     def begin(self, seconds):
         with self._admin.connect() as connection:
             connection.execute(text(f'ALTER DATABASE "{self.database}" ALLOW_CONNECTIONS false'))
-            connection.execute(text(
-                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-                "WHERE datname = :name AND backend_type = 'client backend'"), {"name": self.database})
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                    "WHERE datname = :name AND backend_type = 'client backend'"
+                ),
+                {"name": self.database},
+            )
         threading.Timer(seconds, self.end).start()
 
     def end(self):
@@ -91,12 +96,17 @@ def _assert_sent_once_and_never_abandoned(smtp, messages):
 
 
 @pytest.mark.postgres_only
-@pytest.mark.parametrize("retry_seconds, outage_seconds, smtp_sessions", [
-    (10, 0.5, 1),   # the worker rides the outage out, records "sent" and carries on with the batch
-    (0.2, 1.5, 2),  # it gives the batch up, then records "sent", hands the rest back and sends it
-], ids=["short-outage", "outage-longer-than-the-retries"])
+@pytest.mark.parametrize(
+    "retry_seconds, outage_seconds, smtp_sessions",
+    [
+        (10, 0.5, 1),  # the worker rides the outage out, records "sent" and carries on with the batch
+        (0.2, 1.5, 2),  # it gives the batch up, then records "sent", hands the rest back and sends it
+    ],
+    ids=["short-outage", "outage-longer-than-the-retries"],
+)
 def test_a_database_outage_after_the_server_accepted_a_message_sends_it_once(
-        app, smtp, outage, retry_seconds, outage_seconds, smtp_sessions):
+    app, smtp, outage, retry_seconds, outage_seconds, smtp_sessions
+):
     lease = 4.0
     app.config.update(MAIL_CLAIM_SECONDS=lease, MAIL_DB_RETRY_SECONDS=retry_seconds)
     messages = queue(4, calendar=False)
@@ -117,6 +127,7 @@ def connection_closed_at_the_commit_after(armed: threading.Event, *, applied: bo
     """SIMULATED disconnect: at the first commit after ``armed`` is set, the DB-API
     connection is closed under the session, so the commit fails as on a dropped
     connection. ``applied``: the commit reached the database first (only its reply is lost)."""
+
     def close(connection):
         if armed.is_set():
             armed.clear()

@@ -1,4 +1,5 @@
 """Queueing emails in the caller's transaction, and the email each row becomes."""
+
 from datetime import timedelta
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -17,8 +18,13 @@ from app.mail.outbox import (
 from app.mail.worker import send_pending
 from tests.mail.helpers import attempts_of, make_invite, queue, rows
 
-GOOD = dict(to_email="amina@example.org", to_name="Amina Diallo", subject="Registration confirmed",
-            text="Dear Amina,\n", html="<p>Dear Amina,</p>")
+GOOD = dict(
+    to_email="amina@example.org",
+    to_name="Amina Diallo",
+    subject="Registration confirmed",
+    text="Dear Amina,\n",
+    html="<p>Dear Amina,</p>",
+)
 
 
 def _lf(text):
@@ -55,17 +61,20 @@ def test_a_rolled_back_transaction_sends_nothing(app, smtp):
     assert smtp.messages == [] and smtp.sessions == 0
 
 
-@pytest.mark.parametrize("field, value", [
-    ("to_name", "Eve\r\nBcc: victim@example.org"),
-    ("to_name", "Eve\nBcc: victim@example.org"),
-    ("to_name", "Eve\rX-Injected: yes"),
-    ("to_name", "Eve\u2028Bcc: victim@example.org"),
-    ("to_name", "Eve\u0085Bcc: victim@example.org"),
-    ("to_name", "Eve\u202eBcc: victim@example.org"),
-    ("subject", "Hello\r\nBcc: victim@example.org"),
-    ("subject", "Hello\u2029Bcc: victim@example.org"),
-    ("subject", "Hello\x00Bcc: victim@example.org"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("to_name", "Eve\r\nBcc: victim@example.org"),
+        ("to_name", "Eve\nBcc: victim@example.org"),
+        ("to_name", "Eve\rX-Injected: yes"),
+        ("to_name", "Eve\u2028Bcc: victim@example.org"),
+        ("to_name", "Eve\u0085Bcc: victim@example.org"),
+        ("to_name", "Eve\u202eBcc: victim@example.org"),
+        ("subject", "Hello\r\nBcc: victim@example.org"),
+        ("subject", "Hello\u2029Bcc: victim@example.org"),
+        ("subject", "Hello\x00Bcc: victim@example.org"),
+    ],
+)
 def test_names_and_subjects_are_cleaned_into_one_line_never_refused(app, smtp, field, value):
     """A delegate's odd character must not make the change that emails them fail."""
     (message,) = queue(**{field: value})
@@ -79,24 +88,30 @@ def test_names_and_subjects_are_cleaned_into_one_line_never_refused(app, smtp, f
     assert "Bcc: victim@example.org" in header or "X-Injected: yes" in header
 
 
-@pytest.mark.parametrize("field, value", [
-    ("to_email", "eve@example.org\r\nBcc: victim@example.org"),
-    ("to_email", "eve@example.org, victim@example.org"),
-    ("to_email", "Eve <eve@example.org>"),
-    ("to_email", "not-an-address"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("to_email", "eve@example.org\r\nBcc: victim@example.org"),
+        ("to_email", "eve@example.org, victim@example.org"),
+        ("to_email", "Eve <eve@example.org>"),
+        ("to_email", "not-an-address"),
+    ],
+)
 def test_enqueue_refuses_bad_addresses(app, field, value):
     with pytest.raises(ValueError):
         enqueue(**{**GOOD, field: value})
     assert not db.session.new
 
 
-@pytest.mark.parametrize("calendar, method", [
-    (None, "REQUEST"),
-    (make_invite("REQUEST"), "CANCEL"),
-    (make_invite().replace("METHOD:REQUEST\r\n", ""), None),
-    (make_invite().replace("METHOD:REQUEST", "METHOD:PUBLISH"), None),
-])
+@pytest.mark.parametrize(
+    "calendar, method",
+    [
+        (None, "REQUEST"),
+        (make_invite("REQUEST"), "CANCEL"),
+        (make_invite().replace("METHOD:REQUEST\r\n", ""), None),
+        (make_invite().replace("METHOD:REQUEST", "METHOD:PUBLISH"), None),
+    ],
+)
 def test_enqueue_refuses_a_calendar_without_a_matching_method(app, calendar, method):
     with pytest.raises(ValueError):
         enqueue(**GOOD, calendar=calendar, calendar_method=method)
@@ -111,9 +126,14 @@ def test_the_method_is_read_from_the_invite_when_not_given(app):
 
 def test_a_committed_email_arrives_once_with_its_headers_alternatives_and_invite(app, smtp):
     invite = make_invite()
-    (message,) = queue(to_name="Zoë Müller-Ndiaye", subject="Inscription confirmée : réunion thématique",
-                       to_email="zoe@example.org", text="Chère Zoë,\n\nVotre place est confirmée.\n",
-                       html="<p>Chère Zoë,</p>", calendar=invite)
+    (message,) = queue(
+        to_name="Zoë Müller-Ndiaye",
+        subject="Inscription confirmée : réunion thématique",
+        to_email="zoe@example.org",
+        text="Chère Zoë,\n\nVotre place est confirmée.\n",
+        html="<p>Chère Zoë,</p>",
+        calendar=invite,
+    )
 
     stats = send_pending()
     (received,) = smtp.wait_for(1)
@@ -179,11 +199,14 @@ def test_a_cancellation_carries_method_cancel_in_both_parts(app, smtp):
     assert vobject.readOne(attachment.get_content().decode()).vevent.status.value == "CANCELLED"
 
 
-@pytest.mark.parametrize("column, value", [
-    ("to_name", "Eve\r\nBcc: victim@example.org"),
-    ("subject", "Hello\r\nBcc: victim@example.org"),
-    ("to_email", "eve@example.org\r\nBcc: victim@example.org"),
-])
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("to_name", "Eve\r\nBcc: victim@example.org"),
+        ("subject", "Hello\r\nBcc: victim@example.org"),
+        ("to_email", "eve@example.org\r\nBcc: victim@example.org"),
+    ],
+)
 def test_a_line_break_smuggled_past_enqueue_still_adds_no_header(app, smtp, column, value):
     """Flask-Mail's own check refuses the message; it fails at once and nothing is sent."""
     (message,) = queue()

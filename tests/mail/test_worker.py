@@ -1,4 +1,5 @@
 """The worker against a real SMTP server: down, refusing, slow, and several workers at once."""
+
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -65,8 +66,9 @@ def test_a_server_closing_mid_batch_stops_the_batch(app, smtp):
 
 
 def test_backoff_doubles_up_to_its_cap():
-    settings = Settings(lease=timedelta(seconds=300), max_attempts=10, retry_base=60, retry_max=7200,
-                        timeout=30, batch_size=50)
+    settings = Settings(
+        lease=timedelta(seconds=300), max_attempts=10, retry_base=60, retry_max=7200, timeout=30, batch_size=50
+    )
 
     delays = [settings.backoff(n).total_seconds() for n in range(1, 10)]
 
@@ -158,8 +160,10 @@ def test_only_a_claim_handed_to_the_server_counts_as_an_attempt(app):
     claim_batch(worker_id="next", now=now + lease, lease=lease, batch_size=10, max_attempts=10)
 
     first, second = rows()
-    assert (first.attempts, [(a.outcome, a.worker) for a in attempts_of(first.id)]) == \
-        (1, [(AttemptOutcome.ABANDONED, "dead")])
+    assert (first.attempts, [(a.outcome, a.worker) for a in attempts_of(first.id)]) == (
+        1,
+        [(AttemptOutcome.ABANDONED, "dead")],
+    )
     assert (second.attempts, attempts_of(second.id)) == (0, [])
     assert {row.claimed_by for row in rows()} == {"next"} and first.sending_started_at is None
 
@@ -188,8 +192,12 @@ def test_a_claim_never_takes_rows_another_worker_is_claiming(app, migrated):
         if is_postgres(migrated):
             other.execute(text(f"SELECT id FROM outbox_message WHERE id IN ({ids[0]}, {ids[1]}) FOR UPDATE"))
         else:
-            other.execute(text(f"UPDATE outbox_message SET status = 'sending', claimed_by = 'other', "
-                               f"next_attempt_at = '2999-01-01' WHERE id IN ({ids[0]}, {ids[1]})"))
+            other.execute(
+                text(
+                    f"UPDATE outbox_message SET status = 'sending', claimed_by = 'other', "
+                    f"next_attempt_at = '2999-01-01' WHERE id IN ({ids[0]}, {ids[1]})"
+                )
+            )
         claimer = threading.Thread(target=lambda: _claim_in_thread(app, claimed))
         claimer.start()
         if is_postgres(migrated):
@@ -207,16 +215,19 @@ def test_a_claim_never_takes_rows_another_worker_is_claiming(app, migrated):
 
 def _claim_in_thread(app, claimed):
     with app.app_context():
-        claimed.extend(claim_batch(worker_id="b", now=utcnow(), lease=timedelta(seconds=300),
-                                   batch_size=10, max_attempts=10))
+        claimed.extend(
+            claim_batch(worker_id="b", now=utcnow(), lease=timedelta(seconds=300), batch_size=10, max_attempts=10)
+        )
 
 
 def test_parallel_workers_never_send_a_message_twice(app, smtp):
     messages = queue(60, calendar=False)
     smtp.slow = 0.002
     results = {}
-    workers = [threading.Thread(target=_drain, args=(app, results), kwargs=dict(batch_size=5, worker_id=f"w{i}"))
-               for i in range(4)]
+    workers = [
+        threading.Thread(target=_drain, args=(app, results), kwargs=dict(batch_size=5, worker_id=f"w{i}"))
+        for i in range(4)
+    ]
 
     for worker in workers:
         worker.start()
@@ -234,8 +245,7 @@ def test_a_slow_batch_keeps_its_lease_against_another_worker(app, smtp):
     messages = queue(12, calendar=False)
     smtp.slow = 0.06  # the batch takes longer than the lease
     results = {}
-    slow_worker = threading.Thread(target=_drain, args=(app, results),
-                                   kwargs=dict(batch_size=50, worker_id="slow"))
+    slow_worker = threading.Thread(target=_drain, args=(app, results), kwargs=dict(batch_size=50, worker_id="slow"))
 
     slow_worker.start()
     smtp.wait_for(1)  # the slow worker has claimed the whole batch

@@ -1,6 +1,7 @@
 """Malformed input on the public pages gets the answer the README promises: dropped with a
 notice on the pages, ignored on the feed, a 400 in the API, a 404 for what does not exist;
 and no query string can grow the caches."""
+
 import pytest
 
 from app.extensions import page_cache
@@ -8,8 +9,17 @@ from app.meetings.models import MeetingType
 from tests.factories import make_document, make_meeting, make_past_meeting
 
 
-@pytest.mark.parametrize("path", ["/meetings/%00", "/meetings/a%00b", "/meetings/%00/register", "/meetings/%00.ics",
-                                  "/api/v1/meetings/%00", "/meetings/" + "x" * 500])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings/%00",
+        "/meetings/a%00b",
+        "/meetings/%00/register",
+        "/meetings/%00.ics",
+        "/api/v1/meetings/%00",
+        "/meetings/" + "x" * 500,
+    ],
+)
 def test_a_nul_or_impossible_slug_is_not_found(client, path):
     assert client.get(path).status_code == 404
 
@@ -22,9 +32,14 @@ def test_a_nul_in_the_search_is_dropped_with_a_notice(client):
     assert "Thematic Meeting on Smuggling" in page.text
 
 
-@pytest.mark.parametrize("query, notice", [("year=%C2%B2", "is not a year"),
-                                           ("page=%C2%B2", "page number is not valid"),
-                                           ("year=%D9%A2%D9%A0%D9%A1%D9%A6", "is not a year")])
+@pytest.mark.parametrize(
+    "query, notice",
+    [
+        ("year=%C2%B2", "is not a year"),
+        ("page=%C2%B2", "page number is not valid"),
+        ("year=%D9%A2%D9%A0%D9%A1%D9%A6", "is not a year"),
+    ],
+)
 def test_non_ascii_digits_are_dropped_with_a_notice(client, query, notice):
     page = client.get(f"/meetings/archive?{query}")
     assert page.status_code == 200 and notice in page.text
@@ -54,6 +69,7 @@ def test_a_document_id_out_of_range_is_not_found(client, document_id):
 
 # --- caches ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def config_overrides():
     return {"PAGE_CACHE_SECONDS": 30}
@@ -63,8 +79,17 @@ def entries() -> int:
     return len(page_cache.cache._cache)
 
 
-@pytest.mark.parametrize("path", ["/calendar.ics", "/", "/meetings/archive", "/api/v1/meetings",
-                                  "/calendar.ics?type=nonsense", "/meetings/archive?type=nonsense"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/calendar.ics",
+        "/",
+        "/meetings/archive",
+        "/api/v1/meetings",
+        "/calendar.ics?type=nonsense",
+        "/meetings/archive?type=nonsense",
+    ],
+)
 def test_a_query_string_that_changes_nothing_adds_no_cache_entry(client, path):
     meeting = make_meeting()
     client.get(f"/meetings/{meeting.slug}.ics")

@@ -35,14 +35,26 @@ def test_past_meetings_newest_first_in_pages_of_twenty(app, now):
 
 
 def test_archive_filters_combine(app, now):
-    match = make_past_meeting(days_ago=400, country="IT", timezone="Europe/Rome", domain=Domain.RETURN,
-                              meeting_type=MeetingType.THEMATIC_MEETING, title="Return and reintegration")
+    match = make_past_meeting(
+        days_ago=400,
+        country="IT",
+        timezone="Europe/Rome",
+        domain=Domain.RETURN,
+        meeting_type=MeetingType.THEMATIC_MEETING,
+        title="Return and reintegration",
+    )
     make_past_meeting(days_ago=400, country="IT", timezone="Europe/Rome", domain=Domain.PROTECTION)
     make_past_meeting(days_ago=400, country="ET", domain=Domain.RETURN)
-    make_past_meeting(days_ago=400, country="IT", timezone="Europe/Rome", domain=Domain.RETURN,
-                      meeting_type=MeetingType.TRAINING)
-    filters = ArchiveFilters(meeting_type=MeetingType.THEMATIC_MEETING, country="IT", domain=Domain.RETURN,
-                             year=match.start_date.year, text="reintegration")
+    make_past_meeting(
+        days_ago=400, country="IT", timezone="Europe/Rome", domain=Domain.RETURN, meeting_type=MeetingType.TRAINING
+    )
+    filters = ArchiveFilters(
+        meeting_type=MeetingType.THEMATIC_MEETING,
+        country="IT",
+        domain=Domain.RETURN,
+        year=match.start_date.year,
+        text="reintegration",
+    )
     assert services.list_past(now, filters, 1).items == [match]
 
 
@@ -64,17 +76,26 @@ def test_text_search_matches_title_or_summary_case_insensitively_and_literally(a
 
 
 def test_parse_filters_keeps_good_values_and_reports_bad_ones():
-    parsed = services.parse_filters({"type": "thematic-meeting", "year": "99999", "country": "it",
-                                     "domain": "nonsense", "q": "  smuggling   networks "})
-    assert parsed.filters == ArchiveFilters(meeting_type=MeetingType.THEMATIC_MEETING, country="IT",
-                                            text="smuggling networks")
+    parsed = services.parse_filters(
+        {
+            "type": "thematic-meeting",
+            "year": "99999",
+            "country": "it",
+            "domain": "nonsense",
+            "q": "  smuggling   networks ",
+        }
+    )
+    assert parsed.filters == ArchiveFilters(
+        meeting_type=MeetingType.THEMATIC_MEETING, country="IT", text="smuggling networks"
+    )
     assert len(parsed.problems) == 2
     assert any("99999" in p for p in parsed.problems)
     assert any("nonsense" in p for p in parsed.problems)
 
 
-@pytest.mark.parametrize("raw, page", [(None, 1), ("", 1), ("3", 3), ("abc", None), ("0", None), ("-1", None),
-                                       ("9999999999", None)])
+@pytest.mark.parametrize(
+    "raw, page", [(None, 1), ("", 1), ("3", 3), ("abc", None), ("0", None), ("-1", None), ("9999999999", None)]
+)
 def test_parse_page(raw, page):
     assert services.parse_page(raw) == page
 
@@ -87,8 +108,9 @@ def test_drafts_are_not_public(app):
 
 
 def test_registration_state_follows_window_capacity_and_cancellation(app, now):
-    meeting = make_meeting(registration_opens_at=now + timedelta(days=1),
-                           registration_closes_at=now + timedelta(days=5), capacity=2)
+    meeting = make_meeting(
+        registration_opens_at=now + timedelta(days=1), registration_closes_at=now + timedelta(days=5), capacity=2
+    )
     assert services.get_registration_state(meeting, now) is RegistrationState.NOT_YET_OPEN
     assert services.get_registration_state(meeting, now + timedelta(days=2)) is RegistrationState.OPEN
     meeting.seats_taken = 2

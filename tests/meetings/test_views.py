@@ -17,12 +17,23 @@ def text_of(response):
 
 
 def test_the_home_page_lists_upcoming_meetings_with_their_registration_state(client, now):
-    open_ = make_meeting(title="Thematic Meeting on Trafficking", registration_opens_at=now - timedelta(days=1),
-                         dates=(date.today() + timedelta(days=3),) * 2)
-    full = make_meeting(title="Steering Committee Meeting", registration_opens_at=now - timedelta(days=1),
-                        capacity=2, seats_taken=2, dates=(date.today() + timedelta(days=4),) * 2)
-    later = make_meeting(title="Training on Document Fraud", registration_opens_at=now + timedelta(days=5),
-                         dates=(date.today() + timedelta(days=50),) * 2)
+    open_ = make_meeting(
+        title="Thematic Meeting on Trafficking",
+        registration_opens_at=now - timedelta(days=1),
+        dates=(date.today() + timedelta(days=3),) * 2,
+    )
+    full = make_meeting(
+        title="Steering Committee Meeting",
+        registration_opens_at=now - timedelta(days=1),
+        capacity=2,
+        seats_taken=2,
+        dates=(date.today() + timedelta(days=4),) * 2,
+    )
+    later = make_meeting(
+        title="Training on Document Fraud",
+        registration_opens_at=now + timedelta(days=5),
+        dates=(date.today() + timedelta(days=50),) * 2,
+    )
     make_past_meeting(title="An old meeting")
     for path in ("/", "/meetings/"):
         page = text_of(client.get(path))
@@ -56,8 +67,14 @@ def test_the_archive_paginates_twenty_a_page_newest_first(client):
 
 def test_archive_filters_combine_survive_pagination_and_live_in_the_url(client):
     for i in range(25):
-        make_past_meeting(days_ago=30 + i, title=f"Return meeting {i}", domain=Domain.RETURN,
-                          meeting_type=MeetingType.THEMATIC_MEETING, country="IT", timezone="Europe/Rome")
+        make_past_meeting(
+            days_ago=30 + i,
+            title=f"Return meeting {i}",
+            domain=Domain.RETURN,
+            meeting_type=MeetingType.THEMATIC_MEETING,
+            country="IT",
+            timezone="Europe/Rome",
+        )
     make_past_meeting(title="Protection meeting", domain=Domain.PROTECTION, country="IT")
     make_past_meeting(title="Training on returns", domain=Domain.RETURN, meeting_type=MeetingType.TRAINING)
     page = client.get("/meetings/archive?domain=return&type=thematic-meeting&country=it")
@@ -76,8 +93,12 @@ def test_malformed_filters_are_dropped_with_a_notice_never_an_error(client):
     assert page.status_code == 200
     text = text_of(page)
     assert "Still listed" in text
-    for notice in ("page number is not valid", "Year “99999”", "Unknown meeting type “concert”",
-                   "Unknown country “Narnia”"):
+    for notice in (
+        "page number is not valid",
+        "Year “99999”",
+        "Unknown meeting type “concert”",
+        "Unknown country “Narnia”",
+    ):
         assert notice in text
 
 
@@ -90,11 +111,24 @@ def test_text_search_finds_title_and_summary(client):
 
 
 def test_a_meeting_page_shows_addis_ababa_times_in_eat(client):
-    meeting = make_meeting(dates=(date(2016, 10, 19), date(2016, 10, 20)), times=(time(9), time(17, 30)),
-                           chair="Ethiopia", co_chairs="Italy", theme="Return, readmission and reintegration",
-                           domain=Domain.RETURN)
-    make_session(meeting, date(2016, 10, 19), "10:30", "13:00", "Session 1: Cooperation on return",
-                 speakers="IOM; Sweden", moderators="Italy", room="Hall Africa")
+    meeting = make_meeting(
+        dates=(date(2016, 10, 19), date(2016, 10, 20)),
+        times=(time(9), time(17, 30)),
+        chair="Ethiopia",
+        co_chairs="Italy",
+        theme="Return, readmission and reintegration",
+        domain=Domain.RETURN,
+    )
+    make_session(
+        meeting,
+        date(2016, 10, 19),
+        "10:30",
+        "13:00",
+        "Session 1: Cooperation on return",
+        speakers="IOM; Sweden",
+        moderators="Italy",
+        room="Hall Africa",
+    )
     page = text_of(client.get(f"/meetings/{meeting.slug}"))
     assert "19–20 October 2016" in page
     assert "09:00–17:30 EAT" in page
@@ -104,11 +138,13 @@ def test_a_meeting_page_shows_addis_ababa_times_in_eat(client):
         assert fact in page
 
 
-@pytest.mark.parametrize("day, expected", [(date(2027, 1, 28), "09:30–17:00 CET"),
-                                           (date(2027, 7, 8), "09:30–17:00 CEST")])
+@pytest.mark.parametrize(
+    "day, expected", [(date(2027, 1, 28), "09:30–17:00 CET"), (date(2027, 7, 8), "09:30–17:00 CEST")]
+)
 def test_rome_times_follow_european_summer_time(client, day, expected):
-    meeting = make_meeting(timezone="Europe/Rome", city="Rome", country="IT", dates=(day, day),
-                           times=(time(9, 30), time(17)))
+    meeting = make_meeting(
+        timezone="Europe/Rome", city="Rome", country="IT", dates=(day, day), times=(time(9, 30), time(17))
+    )
     make_session(meeting, day, "09:30", "11:00", "Opening")
     page = text_of(client.get(f"/meetings/{meeting.slug}"))
     assert expected in page
@@ -122,9 +158,12 @@ def test_a_meeting_without_dates_still_renders(client):
 
 
 def test_descriptions_are_markdown_without_scripts(client):
-    meeting = make_meeting(description=(
-        "## Aim\n\n**Bold** and [a link](https://example.org).\n\n<script>alert('x')</script>\n\n"
-        "[click](javascript:alert(1)) <img src=x onerror=alert(2)>"))
+    meeting = make_meeting(
+        description=(
+            "## Aim\n\n**Bold** and [a link](https://example.org).\n\n<script>alert('x')</script>\n\n"
+            "[click](javascript:alert(1)) <img src=x onerror=alert(2)>"
+        )
+    )
     html = client.get(f"/meetings/{meeting.slug}").text
     description = html.split('<section class="description"', 1)[1].split("</section>", 1)[0]
     assert "<h3>Aim</h3>" in description and "<strong>Bold</strong>" in description
@@ -141,8 +180,9 @@ def test_documents_download_with_their_type_and_name(client):
     pdf.set_font("helvetica", size=12)
     pdf.cell(text="Joint conclusions of the meeting")
     data = bytes(pdf.output())
-    document = make_document(meeting, data, title="Conclusions conjointes", filename="conclusions-conjointes.pdf",
-                             language="fr")
+    document = make_document(
+        meeting, data, title="Conclusions conjointes", filename="conclusions-conjointes.pdf", language="fr"
+    )
     page = client.get(f"/meetings/{meeting.slug}")
     assert "Conclusions conjointes" in page.text and "FR" in page.text
     url = f"/meetings/{meeting.slug}/documents/{document.id}/conclusions-conjointes.pdf"

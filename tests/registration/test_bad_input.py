@@ -1,6 +1,7 @@
 """Bad input and faults on the delegate's side: odd characters, odd addresses, a cancelled
 meeting, an expired form, a connection lost after a commit — a clear answer, never a 500,
 and nothing changed."""
+
 import time
 
 import pytest
@@ -61,9 +62,10 @@ def test_the_service_applies_the_same_rule_to_any_caller(app, now):
 
 def test_a_nul_byte_in_a_text_area_is_a_field_error(client):
     meeting = make_open_meeting()
-    response = client.post(f"/meetings/{meeting.slug}/register",
-                           data=form_data(meeting, dietary_needs="Vegetarian\x00",
-                                          accessibility_needs="Ramp\n\tplease"))
+    response = client.post(
+        f"/meetings/{meeting.slug}/register",
+        data=form_data(meeting, dietary_needs="Vegetarian\x00", accessibility_needs="Ramp\n\tplease"),
+    )
     assert response.status_code == 400
     assert "Remove the control" in response.text
     assert count() == 0
@@ -75,8 +77,9 @@ def test_a_stored_bad_name_never_blocks_anyone_elses_change(app, now):
     seated = make_registration(meeting)
     waiting = make_registration(meeting, email="eve@mfa.example")
     assert waiting.status is S.WAITLISTED
-    db.session.execute(update(Registration).where(Registration.id == waiting.id)
-                       .values(first_name="Eve\u2028Bcc: x@evil.example"))
+    db.session.execute(
+        update(Registration).where(Registration.id == waiting.id).values(first_name="Eve\u2028Bcc: x@evil.example")
+    )
     db.session.commit()
 
     services.cancel_registration(seated, now)
@@ -90,6 +93,7 @@ def test_a_stored_bad_name_never_blocks_anyone_elses_change(app, now):
 
 
 # --- addresses -----------------------------------------------------------------------
+
 
 def test_an_address_with_accents_before_the_at_is_refused_clearly(client):
     meeting = make_open_meeting()
@@ -113,13 +117,13 @@ def test_every_spelling_of_one_address_is_one_registration(client, spelling):
 
 def test_an_address_pasted_with_spaces_around_it_is_accepted(client):
     meeting = make_open_meeting()
-    response = client.post(f"/meetings/{meeting.slug}/register",
-                           data=form_data(meeting, email="  dawit@mfa.example\t"))
+    response = client.post(f"/meetings/{meeting.slug}/register", data=form_data(meeting, email="  dawit@mfa.example\t"))
     assert response.status_code == 302
     assert db.session.scalar(select(Registration.email)) == "dawit@mfa.example"
 
 
 # --- a cancelled meeting -------------------------------------------------------------
+
 
 def test_no_one_confirms_a_registration_for_a_cancelled_meeting(client, now):
     meeting = make_open_meeting()
@@ -138,6 +142,7 @@ def test_no_one_confirms_a_registration_for_a_cancelled_meeting(client, now):
 
 # --- an expired form -----------------------------------------------------------------
 
+
 @pytest.fixture
 def csrf_on(app, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
@@ -155,8 +160,10 @@ def test_an_expired_form_comes_back_with_what_was_typed(client, csrf_on):
     meeting = make_open_meeting()
     token = _csrf(client.get(f"/meetings/{meeting.slug}/register").text)
     time.sleep(2.1)
-    response = client.post(f"/meetings/{meeting.slug}/register",
-                           data=form_data(meeting, csrf_token=token, position="Minister Plenipotentiary"))
+    response = client.post(
+        f"/meetings/{meeting.slug}/register",
+        data=form_data(meeting, csrf_token=token, position="Minister Plenipotentiary"),
+    )
     assert response.status_code == 400
     assert "open for a long time" in response.text
     assert 'value="Minister Plenipotentiary"' in response.text and 'value="dawit.bekele@mfa.example"' in response.text
@@ -173,6 +180,7 @@ def test_a_post_without_a_token_is_still_refused(client, csrf_on):
 
 
 # --- a connection lost after the commit ----------------------------------------------
+
 
 def test_a_confirmation_reads_nothing_after_its_commit(client):
     """Once the seat is committed, the page must not need the database: a connection

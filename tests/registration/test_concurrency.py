@@ -1,5 +1,6 @@
 """Seat allocation under real concurrency: threads, each with its own connection and
 transaction, against the test database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+
 import threading
 from datetime import timedelta
 
@@ -47,14 +48,17 @@ def run_at_once(app, jobs):
 
 
 def confirm_job(registration_id, now):
-    return (lambda: db.session.get(Registration, registration_id),
-            lambda registration: services.confirm_registration(registration, now))
+    return (
+        lambda: db.session.get(Registration, registration_id),
+        lambda registration: services.confirm_registration(registration, now),
+    )
 
 
 def statuses(meeting_id):
     db.session.expire_all()
-    return list(db.session.scalars(select(Registration).where(Registration.meeting_id == meeting_id)
-                                   .order_by(Registration.id)))
+    return list(
+        db.session.scalars(select(Registration).where(Registration.meeting_id == meeting_id).order_by(Registration.id))
+    )
 
 
 def test_fifty_delegates_confirming_at_once_share_ten_seats(app, now):
@@ -101,9 +105,13 @@ def test_promotion_racing_new_confirmations_never_overbooks(app, now):
     meeting_id = meeting.id
     db.session.remove()
 
-    cancels = [(lambda i=i: db.session.get(Registration, i),
-                lambda registration: services.cancel_registration(registration, now + timedelta(seconds=1)))
-               for i in seated[:3]]
+    cancels = [
+        (
+            lambda i=i: db.session.get(Registration, i),
+            lambda registration: services.cancel_registration(registration, now + timedelta(seconds=1)),
+        )
+        for i in seated[:3]
+    ]
     run_at_once(app, cancels + [confirm_job(i, now) for i in newcomers])
 
     registrations = statuses(meeting_id)

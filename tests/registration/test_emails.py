@@ -1,5 +1,6 @@
 """The registration emails as a delegate's mail client receives them: through the outbox,
 the worker and a real SMTP server."""
+
 import icalendar
 import pytest
 
@@ -20,13 +21,20 @@ def body(message, subtype):
 
 def calendar_parts(message):
     """The inline text/calendar part and the invite.ics attachment, where present."""
-    return [part for part in message.walk()
-            if part.get_content_type() == "text/calendar" or part.get_filename() == "invite.ics"]
+    return [
+        part
+        for part in message.walk()
+        if part.get_content_type() == "text/calendar" or part.get_filename() == "invite.ics"
+    ]
 
 
 def test_register_confirm_and_receive_the_invite(client, smtp, now):
-    meeting = make_open_meeting(title="Thematic Meeting on Trafficking, Smuggling; and Return", city="Nairobi",
-                                timezone="Africa/Nairobi", country="KE")
+    meeting = make_open_meeting(
+        title="Thematic Meeting on Trafficking, Smuggling; and Return",
+        city="Nairobi",
+        timezone="Africa/Nairobi",
+        country="KE",
+    )
     client.post(f"/meetings/{meeting.slug}/register", data=form_data(meeting, email="Hanna.Girma@mfa.example"))
     assert send_pending().sent == 1
     [first] = smtp.wait_for(1)

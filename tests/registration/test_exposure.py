@@ -1,6 +1,7 @@
 """What an outsider can learn or do through the delegate pages: nothing tells who is
 registered, nobody can flood an address, passport numbers stay masked, and manage links
 can be replaced and end after the meeting."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -25,12 +26,16 @@ def _page(client, meeting, email, **fields):
 
 # --- nothing tells who is registered ---------------------------------------------------
 
-@pytest.mark.parametrize("meeting_fields, form_fields", [
-    ({"invitation_code": "SOM-2027"}, {"invitation_code": "guess"}),
-    ({"delegation_quota": 1}, {}),
-    ({}, {"days": ["1999-01-01"]}),
-    ({}, {}),
-])
+
+@pytest.mark.parametrize(
+    "meeting_fields, form_fields",
+    [
+        ({"invitation_code": "SOM-2027"}, {"invitation_code": "guess"}),
+        ({"delegation_quota": 1}, {}),
+        ({}, {"days": ["1999-01-01"]}),
+        ({}, {}),
+    ],
+)
 def test_the_answer_is_the_same_for_a_registered_and_an_unknown_address(client, meeting_fields, form_fields):
     meeting = make_open_meeting(**meeting_fields)
     make_registration(meeting, email="registered@mfa.example", delegation="state:SD", invitation_code="SOM-2027")
@@ -53,6 +58,7 @@ def test_only_the_email_says_the_address_was_registered(client):
 
 
 # --- no flooding ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def throttled(app, monkeypatch):
@@ -83,9 +89,15 @@ def test_the_links_go_out_again_once_the_wait_is_over(app, throttled, now):
 
 # --- passport details ---------------------------------------------------------------------
 
+
 def _visa(meeting):
-    return dict(needs_visa_letter=True, nationality="ER", passport_number="P1234567",
-                date_of_birth=date(1980, 5, 1), passport_expiry=meeting.end_date + timedelta(days=400))
+    return dict(
+        needs_visa_letter=True,
+        nationality="ER",
+        passport_number="P1234567",
+        date_of_birth=date(1980, 5, 1),
+        passport_expiry=meeting.end_date + timedelta(days=400),
+    )
 
 
 def test_the_manage_page_masks_the_passport_number_and_keeps_it_when_left_empty(client):
@@ -96,8 +108,12 @@ def test_the_manage_page_masks_the_passport_number_and_keeps_it_when_left_empty(
     assert "P1234567" not in page.text and "•••••567" in page.text
     assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
 
-    visa = {"needs_visa_letter": "y", "nationality": "ER", "date_of_birth": "1980-05-01",
-            "passport_expiry": (meeting.end_date + timedelta(days=400)).isoformat()}
+    visa = {
+        "needs_visa_letter": "y",
+        "nationality": "ER",
+        "date_of_birth": "1980-05-01",
+        "passport_expiry": (meeting.end_date + timedelta(days=400)).isoformat(),
+    }
     saved = client.post(manage, data=form_data(meeting, email=None, position="Consul", passport_number="", **visa))
     assert saved.status_code == 302
     stored = db.session.scalar(select(Registration).where(Registration.email == "visa@mfa.example"))
@@ -114,13 +130,16 @@ def test_pages_with_a_delegates_details_are_not_stored_or_referred(client):
     meeting = make_open_meeting()
     make_registration(meeting, confirm=False, email="private@mfa.example")
     confirm = link_in(queued("private@mfa.example")[-1].text, "confirm")
-    for response in (client.get(confirm), client.post(f"/meetings/{meeting.slug}/register",
-                                                      data=form_data(meeting, first_name=""))):
+    for response in (
+        client.get(confirm),
+        client.post(f"/meetings/{meeting.slug}/register", data=form_data(meeting, first_name="")),
+    ):
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
 # --- manage links: replaced on request, ended after the meeting -----------------------
+
 
 def test_a_fresh_link_replaces_the_old_ones(client):
     meeting = make_open_meeting()

@@ -4,6 +4,7 @@ to the database unless the answer is a redirect to a successful next step.
 Hypothesis runs many examples inside one test (one app, one database), so the meeting
 and registration they target are made once and found again by their slug and email.
 """
+
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -18,13 +19,49 @@ from tests.factories import make_open_meeting, make_registration
 from tests.outbox import queued
 from tests.registration.test_views import link_in
 
-FIELDS = ["salutation", "first_name", "last_name", "email", "phone", "delegation", "position", "function", "role",
-          "days", "dietary_needs", "accessibility_needs", "needs_visa_letter", "nationality", "passport_number",
-          "date_of_birth", "passport_expiry", "list_consent", "invitation_code", "csrf_token"]
+FIELDS = [
+    "salutation",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "delegation",
+    "position",
+    "function",
+    "role",
+    "days",
+    "dietary_needs",
+    "accessibility_needs",
+    "needs_visa_letter",
+    "nationality",
+    "passport_number",
+    "date_of_birth",
+    "passport_expiry",
+    "list_consent",
+    "invitation_code",
+    "csrf_token",
+]
 VALUES = st.one_of(
     st.text(max_size=300),
-    st.sampled_from(["", "Ms", "state:ET", "org:1", "state:XX", "delegate", "y", "2027-02-30", "1979-01-01",
-                     "a@b.example", "0", "-1", "\x00", "é" * 500, "<script>alert(1)</script>"]),
+    st.sampled_from(
+        [
+            "",
+            "Ms",
+            "state:ET",
+            "org:1",
+            "state:XX",
+            "delegate",
+            "y",
+            "2027-02-30",
+            "1979-01-01",
+            "a@b.example",
+            "0",
+            "-1",
+            "\x00",
+            "é" * 500,
+            "<script>alert(1)</script>",
+        ]
+    ),
     st.text(alphabet=string.printable, max_size=40),
 )
 FORMS = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=20), VALUES, max_size=len(FIELDS))
@@ -47,8 +84,10 @@ def manage_path() -> str:
 def snapshot():
     db.session.expire_all()
     registrations = db.session.scalars(select(Registration).order_by(Registration.id))
-    return (db.session.scalar(select(func.count(OutboxMessage.id))),
-            [(r.id, r.status, r.updated_at) for r in registrations])
+    return (
+        db.session.scalar(select(func.count(OutboxMessage.id))),
+        [(r.id, r.status, r.updated_at) for r in registrations],
+    )
 
 
 @fuzz

@@ -4,6 +4,7 @@ shares; a refused post is a clear 429 that changes nothing, and a Redis outage i
 The Redis tests use the real server at TEST_REDIS_URL (default 127.0.0.1:6379, database 15)
 with a key prefix of their own; `.ci/run` starts Redis when it is down, so they always run there.
 """
+
 import os
 import secrets
 
@@ -31,26 +32,37 @@ def _redis_up() -> bool:
         return False
 
 
-needs_redis = pytest.mark.skipif(not os.environ.get("CI") and not _redis_up(),
-                                 reason=f"no Redis at {REDIS_URL} (in CI it is started, and this never skips)")
+needs_redis = pytest.mark.skipif(
+    not os.environ.get("CI") and not _redis_up(),
+    reason=f"no Redis at {REDIS_URL} (in CI it is started, and this never skips)",
+)
 
 
 def limits(storage):
-    return {"RATELIMIT_ENABLED": True, "RATE_LIMIT_FORM_POSTS": LIMIT, "RATELIMIT_STORAGE_URI": storage,
-            "RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(4)}"}
+    return {
+        "RATELIMIT_ENABLED": True,
+        "RATE_LIMIT_FORM_POSTS": LIMIT,
+        "RATELIMIT_STORAGE_URI": storage,
+        "RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(4)}",
+    }
 
 
 def state():
     db.session.expire_all()
-    return (db.session.scalar(select(func.count(Registration.id))),
-            db.session.scalar(select(func.count(OutboxMessage.id))))
+    return (
+        db.session.scalar(select(func.count(Registration.id))),
+        db.session.scalar(select(func.count(OutboxMessage.id))),
+    )
 
 
 def post_until_refused(client, meeting, tries=6):
     codes = []
     for number in range(tries):
-        codes.append(client.post(f"/meetings/{meeting.slug}/register",
-                                 data=form_data(meeting, email=f"flood{number}@mfa.example")).status_code)
+        codes.append(
+            client.post(
+                f"/meetings/{meeting.slug}/register", data=form_data(meeting, email=f"flood{number}@mfa.example")
+            ).status_code
+        )
     return codes
 
 
@@ -82,8 +94,12 @@ def test_every_instance_counts_against_the_same_limit(app, client, migrated, con
     meeting = make_open_meeting()
     other = create_app(make_config(migrated, **config_overrides)).test_client()
     assert post_until_refused(client, meeting, 2) == [302, 302]
-    codes = [other.post(f"/meetings/{meeting.slug}/register",
-                        data=form_data(meeting, email=f"other{n}@mfa.example")).status_code for n in range(2)]
+    codes = [
+        other.post(
+            f"/meetings/{meeting.slug}/register", data=form_data(meeting, email=f"other{n}@mfa.example")
+        ).status_code
+        for n in range(2)
+    ]
     assert codes == [302, 429]
 
 

@@ -1,4 +1,5 @@
 """Organisers' changes to a meeting reach its delegates, with invites that replace the old entry."""
+
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
@@ -20,9 +21,15 @@ def event_of(calendar_text):
 
 
 def setup_meeting():
-    meeting = make_open_meeting(capacity=1, delegation_quota=None, timezone="Europe/Rome", city="Rome",
-                                country="IT", dates=(date(2027, 3, 25), date(2027, 3, 26)),
-                                times=(time(9, 0), time(17, 0)))
+    meeting = make_open_meeting(
+        capacity=1,
+        delegation_quota=None,
+        timezone="Europe/Rome",
+        city="Rome",
+        country="IT",
+        dates=(date(2027, 3, 25), date(2027, 3, 26)),
+        times=(time(9, 0), time(17, 0)),
+    )
     confirmed = make_registration(meeting)
     waiting = make_registration(meeting)
     gone = make_registration(meeting)

@@ -198,8 +198,14 @@ def test_passport_details_are_kept_only_for_a_visa_letter(app, now):
     meeting = make_open_meeting()
     without = make_registration(meeting, needs_visa_letter=False, passport_number="P1234567")
     assert without.passport_number is None
-    with_letter = make_registration(meeting, needs_visa_letter=True, nationality="ER", passport_number="P1234567",
-                                    date_of_birth=date(1980, 5, 1), passport_expiry=date(2031, 1, 1))
+    with_letter = make_registration(
+        meeting,
+        needs_visa_letter=True,
+        nationality="ER",
+        passport_number="P1234567",
+        date_of_birth=date(1980, 5, 1),
+        passport_expiry=date(2031, 1, 1),
+    )
     assert (with_letter.nationality, with_letter.passport_number) == ("ER", "P1234567")
 
 
@@ -207,8 +213,9 @@ def test_editing_details_keeps_the_seat_and_checks_the_new_delegations_quota(app
     meeting = make_open_meeting(capacity=10, delegation_quota=1)
     make_registration(meeting, delegation="state:DE")
     mine = make_registration(meeting, delegation="state:IT")
-    services.update_registration(mine, registration_data(email=mine.email, delegation="state:IT",
-                                                         position="Ambassador"), now)
+    services.update_registration(
+        mine, registration_data(email=mine.email, delegation="state:IT", position="Ambassador"), now
+    )
     assert (mine.position, mine.status) == ("Ambassador", S.CONFIRMED)
     with pytest.raises(RegistrationRefused) as refused:
         services.update_registration(mine, registration_data(email=mine.email, delegation="state:DE"), now)
@@ -229,8 +236,13 @@ def test_unconfirmed_registrations_expire(app, now):
 
 def test_passport_details_are_removed_once_the_meeting_has_ended(app, now):
     meeting = make_open_meeting(dates=(date.today() + timedelta(days=3),) * 2)
-    visa = dict(needs_visa_letter=True, nationality="ER", passport_number="P1234567",
-                date_of_birth=date(1980, 5, 1), passport_expiry=date(2031, 1, 1))
+    visa = dict(
+        needs_visa_letter=True,
+        nationality="ER",
+        passport_number="P1234567",
+        date_of_birth=date(1980, 5, 1),
+        passport_expiry=date(2031, 1, 1),
+    )
     registration = make_registration(meeting, **visa)
     assert services.remove_passport_details(now) == 0
     assert services.remove_passport_details(meeting.ends_at + timedelta(hours=1)) == 1

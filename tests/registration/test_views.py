@@ -16,10 +16,17 @@ from tests.outbox import queued
 
 def form_data(meeting, **fields):
     """A valid registration form for ``meeting`` (every day ticked, as the form starts)."""
-    data = {"days": [day.isoformat() for day in meeting.days], "salutation": "Dr", "first_name": "Dawit",
-            "last_name": "Bekele", "email": "dawit.bekele@mfa.example",
-            "delegation": "state:ET", "position": "Director for Consular Affairs", "role": "head-of-delegation",
-            "function": "Ministry of Foreign Affairs"}
+    data = {
+        "days": [day.isoformat() for day in meeting.days],
+        "salutation": "Dr",
+        "first_name": "Dawit",
+        "last_name": "Bekele",
+        "email": "dawit.bekele@mfa.example",
+        "delegation": "state:ET",
+        "position": "Director for Consular Affairs",
+        "role": "head-of-delegation",
+        "function": "Ministry of Foreign Affairs",
+    }
     data.update(fields)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -70,8 +77,10 @@ def test_a_delegate_registers_confirms_and_manages_the_registration(client, now)
 
 def test_field_errors_are_shown_beside_their_fields_and_nothing_is_saved(client, now):
     meeting = make_open_meeting()
-    response = client.post(f"/meetings/{meeting.slug}/register",
-                           data=form_data(meeting, email="not-an-address", first_name="", delegation="state:XX"))
+    response = client.post(
+        f"/meetings/{meeting.slug}/register",
+        data=form_data(meeting, email="not-an-address", first_name="", delegation="state:XX"),
+    )
     assert response.status_code == 400
     assert "Enter a valid email address" in response.text
     assert "This field is required" in response.text
@@ -84,17 +93,26 @@ def test_passport_details_are_required_only_for_a_visa_letter(client, now):
     response = client.post(f"/meetings/{meeting.slug}/register", data=form_data(meeting, needs_visa_letter="y"))
     assert response.status_code == 400
     assert response.text.count("Needed for the visa invitation letter.") == 4
-    response = client.post(f"/meetings/{meeting.slug}/register", data=form_data(meeting,
-        needs_visa_letter="y", nationality="ET", passport_number="EP1234567",
-        date_of_birth="1979-03-02", passport_expiry=(date.today() + timedelta(days=900)).isoformat()))
+    response = client.post(
+        f"/meetings/{meeting.slug}/register",
+        data=form_data(
+            meeting,
+            needs_visa_letter="y",
+            nationality="ET",
+            passport_number="EP1234567",
+            date_of_birth="1979-03-02",
+            passport_expiry=(date.today() + timedelta(days=900)).isoformat(),
+        ),
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(Registration.passport_number)) == "EP1234567"
 
 
 def test_a_name_with_a_line_break_is_refused(client, now):
     meeting = make_open_meeting()
-    response = client.post(f"/meetings/{meeting.slug}/register",
-                           data=form_data(meeting, last_name="Bekele\r\nBcc: everyone@example.org"))
+    response = client.post(
+        f"/meetings/{meeting.slug}/register", data=form_data(meeting, last_name="Bekele\r\nBcc: everyone@example.org")
+    )
     assert response.status_code == 400 and "single line" in response.text
     assert registrations() == 0
 
@@ -168,7 +186,8 @@ def test_an_expired_confirmation_link_is_refused(app, client, now):
             return int(time.time()) - 49 * 3600
 
     token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=CONFIRM_SALT, signer=TwoDaysAgo).dumps(
-        {"m": meeting.id, "r": registration.uid})
+        {"m": meeting.id, "r": registration.uid}
+    )
     response = client.post(f"/meetings/{meeting.slug}/confirm/{token}")
     assert response.status_code == 400 and "expired" in response.text
     assert db.session.get(Registration, registration.id).status is S.UNCONFIRMED
