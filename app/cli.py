@@ -31,11 +31,10 @@ def register_commands(app: Flask):
     def purge():
         """Delete unconfirmed registrations past their link's life and passport details
         of meetings that have ended (run it daily)."""
+        from app.actors import Actor
         from app.registration import services
 
-        now = datetime.now(UTC)
-        click.echo(f"Deleted {services.purge_unconfirmed(now)} unconfirmed registrations.")
-        click.echo(
-            f"Removed the passport details of {services.remove_passport_details(now)} delegates "
-            f"to meetings that have ended."
-        )
+        now, actor = datetime.now(UTC), Actor.system("purge")
+        click.echo(f"Deleted {services.purge_unconfirmed(now, actor=actor)} unconfirmed registrations.")
+        removed = services.remove_passport_details(now, actor=actor)
+        click.echo(f"Removed the passport details of {removed} delegates to meetings that have ended.")

@@ -13,6 +13,7 @@ from app.meetings.models import (
     MeetingType,
     ProgrammeSession,
 )
+from tests.actors import DELEGATE
 
 _counter = itertools.count(1)
 
@@ -118,7 +119,7 @@ def make_registration(meeting: Meeting, *, confirm=True, now=None, **fields):
     from app.registration import services
 
     now = now or datetime.now(UTC)
-    registration = services.register_delegate(meeting, registration_data(**fields), now).registration
+    registration = services.register_delegate(meeting, registration_data(**fields), now, actor=DELEGATE).registration
     if confirm:
-        services.confirm_registration(registration, now)
+        services.confirm_registration(registration, now, actor=DELEGATE)
     return registration

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.actors import Actor
 from app.db import utcnow
 from app.extensions import db
 from app.mail.compose import INVITE_FILENAME, build_message
@@ -88,13 +89,13 @@ def retry_command(message_id, all_failed):
     if (message_id is None) == (not all_failed):
         raise click.UsageError("Give the id of one failed message, or --all-failed.")
     if all_failed:
-        count = requeue_failed(now=utcnow())
+        count = requeue_failed(now=utcnow(), actor=Actor.system("flask mail retry"))
         click.echo(
             "No failed messages." if not count else f"Requeued {count} failed message{'' if count == 1 else 's'}."
         )
         return
     try:
-        requeue_message(message_id, now=utcnow())
+        requeue_message(message_id, now=utcnow(), actor=Actor.system("flask mail retry"))
     except RequeueError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Requeued 1 failed message ({message_id}).")

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from app.actors import Actor
 from app.extensions import db
 from app.mail.outbox import OutboxMessage, OutboxStatus
 
@@ -31,7 +32,7 @@ def _requeue(*conditions, now: datetime) -> list[int]:
     )
 
 
-def requeue_message(message_id: int, *, now: datetime) -> None:
+def requeue_message(message_id: int, *, now: datetime, actor: Actor) -> None:
     """Queue one failed message to be sent again, due at ``now``, and commit."""
     if not _requeue(OutboxMessage.id == message_id, now=now):
         message = db.session.get(OutboxMessage, message_id)
@@ -43,7 +44,7 @@ def requeue_message(message_id: int, *, now: datetime) -> None:
     db.session.commit()
 
 
-def requeue_failed(*, now: datetime) -> int:
+def requeue_failed(*, now: datetime, actor: Actor) -> int:
     """Queue every failed message to be sent again, due at ``now``, and commit; how many."""
     count = len(_requeue(now=now))
     db.session.commit()

@@ -1,9 +1,10 @@
 """Seat allocation under a lock on the meeting row: never more seats than the capacity,
 never more than the quota per delegation, whatever runs at the same time."""
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 
-from app.db import utcnow
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.registration.models import Registration, RegistrationStatus
@@ -39,10 +40,13 @@ def release_seat(meeting: Meeting, registration: Registration):
         meeting.seats_taken -= 1
 
 
-def place(meeting: Meeting, registration: Registration, *, approved=False):
-    """Give a registration whose address is confirmed its place: a seat, the waiting list, or approval."""
+def place(meeting: Meeting, registration: Registration, now: datetime, *, approved=False):
+    """Give a registration whose address is confirmed its place: a seat, the waiting list, or approval.
+
+    ``now`` orders the waiting list: the moment the registration entered allocation.
+    """
     if registration.queued_at is None:
-        registration.queued_at = utcnow()
+        registration.queued_at = now
     if meeting.requires_approval and not approved:
         registration.status = RegistrationStatus.AWAITING_APPROVAL
     elif has_free_seat(meeting) and under_quota(meeting, registration.delegation):

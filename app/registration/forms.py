@@ -1,7 +1,8 @@
 """Registration forms: they check the shape of what a delegate types; the services check the rules."""
 
 import functools
-from datetime import date
+from datetime import datetime
+from types import SimpleNamespace
 
 import pycountry
 from flask_wtf import FlaskForm
@@ -22,8 +23,9 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 from app import text
 from app.extensions import db
 from app.meetings.formatting import format_day
+from app.registration.data import RegistrationData
 from app.registration.models import DelegateRole, Organisation
-from app.registration.services import RegistrationData
+from app.registration.rules import check_visa
 
 SALUTATIONS = ["Mr", "Ms", "Mx", "Dr", "Prof.", "H.E."]
 
@@ -163,11 +165,12 @@ class DelegateDetailsForm(FlaskForm):
     passport_expiry = DateField("Passport expiry date", validators=[Optional()])
     list_consent = BooleanField("Show my name, title and function in the published List of Participants")
 
-    def __init__(self, meeting, *args, passport_on_file: str | None = None, **kwargs):
+    def __init__(self, meeting, *args, now: datetime, passport_on_file: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.meeting = meeting
+        self.meeting, self.now = meeting, now
         #: The passport number already stored (the manage page): shown masked, kept when left empty.
         self.passport_on_file = masked_passport(passport_on_file)
+        self._passport_number_on_file = passport_on_file
         organisations = active_organisations()
         self.delegation.choices = _delegation_choices(organisations)
         self.delegation.render_key = ("delegation", organisations)
@@ -184,20 +187,18 @@ class DelegateDetailsForm(FlaskForm):
         if self.days is not None and not self.days.data and not self.days.errors:
             self.days.errors.append("Choose at least one day you will attend.")
             valid = False
-        if self.needs_visa_letter.data:
-            for field in (self.nationality, self.passport_number, self.date_of_birth, self.passport_expiry):
-                if field is self.passport_number and self.passport_on_file:
-                    continue
-                if not field.data and not field.errors:
-                    field.errors.append("Needed for the visa invitation letter.")
-                    valid = False
-            today = date.today()
-            if self.date_of_birth.data and not (date(1900, 1, 1) < self.date_of_birth.data < today):
-                self.date_of_birth.errors.append("Enter a date of birth in the past.")
-                valid = False
-            end = self.meeting.end_date or today
-            if self.passport_expiry.data and self.passport_expiry.data <= end:
-                self.passport_expiry.errors.append("The passport must be valid after the meeting ends.")
+        # The visa rules are the service's (rules.check_visa), shown here beside the shape errors.
+        visa = SimpleNamespace(
+            needs_visa_letter=bool(self.needs_visa_letter.data),
+            nationality=self.nationality.data or None,
+            passport_number=self.passport_number.data or self._passport_number_on_file,
+            date_of_birth=self.date_of_birth.data,
+            passport_expiry=self.passport_expiry.data,
+        )
+        for name, message in check_visa(self.meeting, visa, self.now).items():
+            field = getattr(self, name)
+            if not field.errors:
+                field.errors.append(message)
                 valid = False
         return valid
 

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app import text
+from app.actors import Actor
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.registration import notifications
@@ -41,7 +42,7 @@ def manage_link_problem(registration: Registration, generation: int, now: dateti
     return None
 
 
-def send_fresh_link(meeting: Meeting, email: str, now: datetime) -> None:
+def send_fresh_link(meeting: Meeting, email: str, now: datetime, *, actor: Actor) -> None:
     """Email a new manage link to the address on file, revoking the older ones.
 
     Says nothing of whether the address is registered: an unknown address, a link sent

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.actors import Actor
 from app.extensions import db
 from app.meetings.changes import MeetingEdit, apply_edit
 from app.meetings.locks import lock_meeting
@@ -23,11 +24,13 @@ def _delegates(meeting: Meeting) -> list[Registration]:
     )
 
 
-def change_meeting(meeting: Meeting, edit: MeetingEdit, now: datetime) -> list[str]:
+def change_meeting(meeting: Meeting, edit: MeetingEdit, now: datetime, *, actor: Actor) -> list[str]:
     """Apply ``edit``; tell every registered delegate what changed (confirmed ones with the
     updated invite) in the same transaction. Returns the changes; none means nothing is sent."""
     meeting = lock_meeting(meeting.id)
     changes = apply_edit(meeting, edit)
+    if changes:
+        meeting.updated_at = now
     db.session.flush()  # raises the calendar sequence before the invites are built
     for registration in _delegates(meeting) if changes else []:
         notifications.meeting_changed(registration, changes)
@@ -35,13 +38,14 @@ def change_meeting(meeting: Meeting, edit: MeetingEdit, now: datetime) -> list[s
     return changes
 
 
-def cancel_meeting(meeting: Meeting, now: datetime) -> int:
+def cancel_meeting(meeting: Meeting, now: datetime, *, actor: Actor) -> int:
     """Cancel the meeting; confirmed delegates get the invite's cancellation, others a notice."""
     meeting = lock_meeting(meeting.id)
     if meeting.status is MeetingStatus.CANCELLED:
         db.session.rollback()
         return 0
     meeting.status = MeetingStatus.CANCELLED
+    meeting.updated_at = now
     db.session.flush()
     delegates = _delegates(meeting)
     for registration in delegates:

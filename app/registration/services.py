@@ -1,149 +1,34 @@
-"""The rules of registering for a meeting; each service commits its state change together
-with the emails it causes (the outbox), so a committed change always has its emails."""
+"""What delegates and organisers do to registrations. Each service takes ``now`` and the
+acting party (``actor``), applies the rules (app.registration.rules) and commits its state
+change together with the emails it causes (the outbox), so a committed change always has
+its emails."""
 
-import hmac
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-import pycountry
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import text
+from app.actors import Actor
 from app.extensions import db
-from app.meetings.formatting import format_day
 from app.meetings.locks import lock_meeting
 from app.meetings.models import Meeting
-from app.meetings.services import RegistrationState, get_registration_state
 from app.registration import allocation, notifications
+from app.registration.data import RegistrationData, RegistrationResult
 from app.registration.exceptions import RegistrationRefused
 from app.registration.links import may_email_links
-from app.registration.models import (
-    DelegateRole,
-    Organisation,
-    Registration,
-    RegistrationStatus,
+from app.registration.models import Registration, RegistrationStatus
+from app.registration.rules import (
+    check_details,
+    check_rules,
+    delegation_key,
+    parse_delegation,
+    quota_error,
+    registration_closed_reason,  # noqa: F401  (the views ask the services why registration is closed)
 )
 
 #: How long a confirmation link (and an unconfirmed registration) lives.
 CONFIRMATION_HOURS = 48
-#: Fields of RegistrationData that are one line of text, and those that may span several.
-SINGLE_LINE_FIELDS = ("salutation", "first_name", "last_name", "phone", "position", "function", "invitation_code")
-MULTI_LINE_FIELDS = ("dietary_needs", "accessibility_needs")
-
-
-@dataclass
-class RegistrationData:
-    """What a delegate tells us, already checked for shape by the form."""
-
-    salutation: str
-    first_name: str
-    last_name: str
-    email: str
-    position: str
-    delegation: str  # "state:ET" or "org:<id>"
-    role: DelegateRole
-    #: ISO dates of the days attended; empty means every day.
-    days: list[str] = field(default_factory=list)
-    phone: str = ""
-    function: str = ""
-    dietary_needs: str = ""
-    accessibility_needs: str = ""
-    needs_visa_letter: bool = False
-    nationality: str | None = None
-    passport_number: str | None = None
-    date_of_birth: date | None = None
-    passport_expiry: date | None = None
-    list_consent: bool = False
-    invitation_code: str = ""
-
-
-@dataclass
-class RegistrationResult:
-    registration: Registration
-    #: False when the address already had a registration: its manage link was emailed again.
-    created: bool
-
-
-def parse_delegation(key: str) -> tuple[str | None, int | None]:
-    """(country code, organisation id) of a delegation key; raises ValueError if it names nothing."""
-    kind, _, value = (key or "").partition(":")
-    if kind == "state" and pycountry.countries.get(alpha_2=value.upper()) is not None and len(value) == 2:
-        return value.upper(), None
-    if kind == "org" and value.isdigit():
-        organisation = db.session.get(Organisation, int(value))
-        if organisation is not None and organisation.active:
-            return None, organisation.id
-    raise ValueError(key)
-
-
-def delegation_key(country: str | None, organisation_id: int | None) -> str:
-    return f"state:{country}" if country else f"org:{organisation_id}"
-
-
-def registration_closed_reason(meeting: Meeting, now: datetime) -> str | None:
-    state = get_registration_state(meeting, now)
-    if state is RegistrationState.NONE:
-        return "This meeting does not take registrations online."
-    if state is RegistrationState.NOT_YET_OPEN:
-        opens = meeting.local(meeting.registration_opens_at)
-        return f"Registration opens on {format_day(opens.date())} at {opens:%H:%M} {opens.tzname()}."
-    if state is RegistrationState.CLOSED:
-        if meeting.is_cancelled:
-            return "This meeting has been cancelled."
-        return "Registration for this meeting is closed."
-    return None
-
-
-def _quota_error(meeting: Meeting) -> str:
-    return (
-        f"This delegation already has {meeting.delegation_quota} confirmed delegates, "
-        f"the most this meeting allows per delegation."
-    )
-
-
-def _check_text(data: RegistrationData) -> dict[str, str]:
-    """The same definition of clean text as the forms, for every caller of the services."""
-    errors = {}
-    for name in SINGLE_LINE_FIELDS:
-        problem = text.single_line_problem(getattr(data, name))
-        if problem:
-            errors[name] = problem
-    for name in MULTI_LINE_FIELDS:
-        problem = text.multi_line_problem(getattr(data, name))
-        if problem:
-            errors[name] = problem
-    return errors
-
-
-def _check_details(meeting: Meeting, data: RegistrationData) -> dict[str, str]:
-    errors = _check_text(data)
-    try:
-        parse_delegation(data.delegation)
-    except ValueError:
-        errors["delegation"] = "Choose a member state or an organisation from the list."
-    valid_days = {day.isoformat() for day in meeting.days}
-    if set(data.days) - valid_days:
-        errors["days"] = "Choose days on which the meeting takes place."
-    return errors
-
-
-def check_rules(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[str, str]:
-    """Every rule a new registration breaks for this meeting, by field."""
-    errors = _check_details(meeting, data)
-    window = registration_closed_reason(meeting, now)
-    if window:
-        errors[""] = window
-    code = data.invitation_code.strip()
-    if meeting.invitation_code and not hmac.compare_digest(code.encode(), meeting.invitation_code.encode()):
-        errors["invitation_code"] = (
-            "This meeting is by invitation: enter the code from your invitation."
-            if not code
-            else "This invitation code is not valid."
-        )
-    if "delegation" not in errors and not allocation.under_quota(meeting, data.delegation):
-        errors["delegation"] = _quota_error(meeting)
-    return errors
 
 
 def _apply(registration: Registration, data: RegistrationData):
@@ -198,7 +83,7 @@ def _remind_existing(existing: Registration, now: datetime) -> RegistrationResul
     return RegistrationResult(existing, created=False)
 
 
-def register_delegate(meeting: Meeting, data: RegistrationData, now: datetime) -> RegistrationResult:
+def register_delegate(meeting: Meeting, data: RegistrationData, now: datetime, *, actor: Actor) -> RegistrationResult:
     """Record a registration awaiting email confirmation, or re-send the links of an existing one.
 
     The rules are checked first, whoever the address belongs to, so the answer never
@@ -241,7 +126,7 @@ def _expired(registration: Registration, now: datetime) -> bool:
     )
 
 
-def confirm_registration(registration: Registration, now: datetime) -> Registration:
+def confirm_registration(registration: Registration, now: datetime, *, actor: Actor) -> Registration:
     """The delegate confirmed their address: give them a seat, a place on the waiting list,
     or a place in the organisers' approval queue."""
     meeting = lock_meeting(registration.meeting_id)
@@ -253,27 +138,29 @@ def confirm_registration(registration: Registration, now: datetime) -> Registrat
         db.session.rollback()
         raise RegistrationRefused({"": "This meeting has been cancelled, so registrations can no longer be confirmed."})
     registration.email_confirmed_at = now
-    allocation.place(meeting, registration)
+    allocation.place(meeting, registration, now)
     db.session.flush()
     _tell_status(registration)
     db.session.commit()
     return registration
 
 
-def approve_registration(registration: Registration, now: datetime) -> Registration:
+def approve_registration(registration: Registration, now: datetime, *, actor: Actor) -> Registration:
     """An organiser approves: the delegate gets a seat if there is one, else the waiting list."""
     meeting = lock_meeting(registration.meeting_id)
     db.session.refresh(registration)
     if registration.status is not RegistrationStatus.AWAITING_APPROVAL:
+        db.session.rollback()
         raise RegistrationRefused({"": "Only a registration awaiting approval can be approved."})
-    allocation.place(meeting, registration, approved=True)
+    allocation.place(meeting, registration, now, approved=True)
+    registration.updated_at = now
     db.session.flush()
     _tell_status(registration)
     db.session.commit()
     return registration
 
 
-def cancel_registration(registration: Registration, now: datetime) -> list[Registration]:
+def cancel_registration(registration: Registration, now: datetime, *, actor: Actor) -> list[Registration]:
     """Cancel, free the seat, and promote from the waiting list; returns who was promoted."""
     meeting = lock_meeting(registration.meeting_id)
     db.session.refresh(registration)
@@ -293,7 +180,9 @@ def cancel_registration(registration: Registration, now: datetime) -> list[Regis
     return promoted
 
 
-def update_registration(registration: Registration, data: RegistrationData, now: datetime) -> Registration:
+def update_registration(
+    registration: Registration, data: RegistrationData, now: datetime, *, actor: Actor
+) -> Registration:
     """The delegate edits their details; a change of delegation must fit that delegation's quota."""
     meeting = lock_meeting(registration.meeting_id)
     db.session.refresh(registration)
@@ -303,7 +192,7 @@ def update_registration(registration: Registration, data: RegistrationData, now:
     if data.needs_visa_letter and not data.passport_number:
         # The manage page never shows the number on file: left empty, it stays as it is.
         data.passport_number = registration.passport_number
-    errors = _check_details(meeting, data)
+    errors = check_details(meeting, data, now)
     moves = data.delegation != registration.delegation
     if (
         registration.status is RegistrationStatus.CONFIRMED
@@ -311,11 +200,12 @@ def update_registration(registration: Registration, data: RegistrationData, now:
         and "delegation" not in errors
         and not allocation.under_quota(meeting, data.delegation)
     ):
-        errors["delegation"] = _quota_error(meeting)
+        errors["delegation"] = quota_error(meeting)
     if errors:
         db.session.rollback()
         raise RegistrationRefused(errors)
     _apply(registration, data)
+    registration.updated_at = now
     promoted = allocation.promote_waitlisted(meeting)
     db.session.flush()
     for delegate in promoted:
@@ -324,7 +214,7 @@ def update_registration(registration: Registration, data: RegistrationData, now:
     return registration
 
 
-def remove_passport_details(now: datetime) -> int:
+def remove_passport_details(now: datetime, *, actor: Actor) -> int:
     """Clear the passport details of delegates to meetings that have ended; returns how many."""
     ended = select(Meeting.id).where(Meeting.ends_at < now)
     result = db.session.execute(
@@ -340,7 +230,7 @@ def remove_passport_details(now: datetime) -> int:
     return result.rowcount
 
 
-def purge_unconfirmed(now: datetime) -> int:
+def purge_unconfirmed(now: datetime, *, actor: Actor) -> int:
     """Delete registrations whose address was never confirmed within the link's lifetime."""
     result = db.session.execute(
         delete(Registration).where(

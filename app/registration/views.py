@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 
+from app.actors import Actor
 from app.extensions import csrf
 from app.meetings.services import (
     RegistrationState,
@@ -89,11 +90,11 @@ def _expired_form_errors(form) -> list[str]:
 def register(slug):
     meeting, now = _meeting(slug), _now()
     state = get_registration_state(meeting, now)
-    form = RegistrationForm(meeting)
+    form = RegistrationForm(meeting, now=now)
     general = []
     if state in (RegistrationState.OPEN, RegistrationState.FULL) and form.validate_on_submit():
         try:
-            services.register_delegate(meeting, form.registration_data(), now)
+            services.register_delegate(meeting, form.registration_data(), now, actor=Actor.delegate())
         except RegistrationRefused as refused:
             general = form.show_errors(refused.errors)
         else:
@@ -136,7 +137,7 @@ def confirm(slug, token):
         # and a connection lost just after a successful commit must not look like a failure.
         manage_token = make_manage_token(registration)
         try:
-            services.confirm_registration(registration, _now())
+            services.confirm_registration(registration, _now(), actor=Actor.delegate(registration))
         except RegistrationRefused as refused:
             general = list(refused.errors.values())
         else:
@@ -165,15 +166,19 @@ def _registration_from_manage_token(meeting, token):
 @bp.route("/registration/<token>", methods=["GET", "POST"])
 @allow("delegate-details")
 def manage(slug, token):
-    meeting = _meeting(slug)
+    meeting, now = _meeting(slug), _now()
     registration, problem = _registration_from_manage_token(meeting, token)
     if problem:
         return problem
-    form = DelegateDetailsForm(meeting, data=details_of(registration), passport_on_file=registration.passport_number)
+    form = DelegateDetailsForm(
+        meeting, data=details_of(registration), now=now, passport_on_file=registration.passport_number
+    )
     general = []
     if registration.is_active and form.validate_on_submit():
         try:
-            services.update_registration(registration, form.to_data(registration.email), _now())
+            services.update_registration(
+                registration, form.to_data(registration.email), now, actor=Actor.delegate(registration)
+            )
         except RegistrationRefused as refused:
             general = form.show_errors(refused.errors)
         else:
@@ -203,7 +208,7 @@ def cancel(slug, token):
     if not ConfirmForm().validate_on_submit():
         flash(CANCEL_EXPIRED, "error")
         return redirect(url_for(".manage", slug=slug, token=token))
-    services.cancel_registration(registration, _now())
+    services.cancel_registration(registration, _now(), actor=Actor.delegate(registration))
     flash("Your registration has been cancelled. A confirmation is on its way by email.", "success")
     return redirect(url_for(".manage", slug=slug, token=token))
 
@@ -216,7 +221,7 @@ def new_link(slug):
     ended = links.links_have_ended(meeting, now)
     form = LinkRequestForm()
     if not ended and form.validate_on_submit():
-        links.send_fresh_link(meeting, form.email.data, now)
+        links.send_fresh_link(meeting, form.email.data, now, actor=Actor.delegate())
         return render_template("registration/new_link.html", meeting=meeting, form=form, sent=True)
     status = 400 if form.is_submitted() else 200
     return render_template(

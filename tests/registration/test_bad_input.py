@@ -15,6 +15,7 @@ from app.registration.exceptions import RegistrationRefused
 from app.registration.meeting_changes import cancel_meeting
 from app.registration.models import Registration
 from app.registration.models import RegistrationStatus as S
+from tests.actors import DELEGATE, ORGANISER
 from tests.factories import make_open_meeting, make_registration, registration_data
 from tests.outbox import queued
 from tests.registration.test_views import form_data, link_in
@@ -55,7 +56,9 @@ def test_joiners_that_persian_and_indic_names_need_are_kept(app, now):
 def test_the_service_applies_the_same_rule_to_any_caller(app, now):
     meeting = make_open_meeting()
     with pytest.raises(RegistrationRefused) as refused:
-        services.register_delegate(meeting, registration_data(last_name="X\u2028Y", dietary_needs="no\x00"), now)
+        services.register_delegate(
+            meeting, registration_data(last_name="X\u2028Y", dietary_needs="no\x00"), now, actor=DELEGATE
+        )
     assert set(refused.value.errors) == {"last_name", "dietary_needs"}
     assert count() == 0
 
@@ -82,12 +85,12 @@ def test_a_stored_bad_name_never_blocks_anyone_elses_change(app, now):
     )
     db.session.commit()
 
-    services.cancel_registration(seated, now)
+    services.cancel_registration(seated, now, actor=DELEGATE)
     assert db.session.get(Registration, waiting.id).status is S.CONFIRMED
     promoted = [m for m in queued("eve@mfa.example") if m.calendar_method == "REQUEST"]
     assert promoted, "the promoted delegate is told, whatever their stored name"
 
-    cancel_meeting(db.session.get(Meeting, meeting.id), now)
+    cancel_meeting(db.session.get(Meeting, meeting.id), now, actor=ORGANISER)
     assert db.session.get(Meeting, meeting.id).is_cancelled
     assert queued("eve@mfa.example")[-1].calendar_method == "CANCEL"
 
@@ -129,7 +132,7 @@ def test_no_one_confirms_a_registration_for_a_cancelled_meeting(client, now):
     meeting = make_open_meeting()
     make_registration(meeting, confirm=False, email="late@mfa.example")
     confirm = link_in(queued("late@mfa.example")[-1].text, "confirm")
-    cancel_meeting(meeting, now)
+    cancel_meeting(meeting, now, actor=ORGANISER)
     before = len(queued("late@mfa.example"))
 
     page = client.get(confirm)

@@ -2,7 +2,7 @@
 transaction, against the test database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from app.meetings.models import Meeting
 from app.registration import allocation, services
 from app.registration.models import Registration
 from app.registration.models import RegistrationStatus as S
+from tests.actors import DELEGATE
 from tests.factories import make_open_meeting, make_registration
 from tests.outbox import queued
 
@@ -50,7 +51,7 @@ def run_at_once(app, jobs):
 def confirm_job(registration_id, now):
     return (
         lambda: db.session.get(Registration, registration_id),
-        lambda registration: services.confirm_registration(registration, now),
+        lambda registration: services.confirm_registration(registration, now, actor=DELEGATE),
     )
 
 
@@ -108,11 +109,13 @@ def test_promotion_racing_new_confirmations_never_overbooks(app, now):
     cancels = [
         (
             lambda i=i: db.session.get(Registration, i),
-            lambda registration: services.cancel_registration(registration, now + timedelta(seconds=1)),
+            lambda registration: services.cancel_registration(registration, now + timedelta(seconds=1), actor=DELEGATE),
         )
         for i in seated[:3]
     ]
-    run_at_once(app, cancels + [confirm_job(i, now) for i in newcomers])
+    # The newcomers confirm after the waiting list formed: the services order it by their ``now``.
+    later = datetime.now(UTC) + timedelta(seconds=5)
+    run_at_once(app, cancels + [confirm_job(i, later) for i in newcomers])
 
     registrations = statuses(meeting_id)
     confirmed = [r for r in registrations if r.status is S.CONFIRMED]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.mail.outbox import OutboxMessage
 from app.registration.models import Registration
+from tests.actors import DELEGATE
 from tests.factories import make_open_meeting, make_registration
 from tests.outbox import queued
 from tests.registration.test_views import form_data, link_in
@@ -81,8 +82,10 @@ def test_the_links_go_out_again_once_the_wait_is_over(app, throttled, now):
     meeting = make_open_meeting()
     registration = make_registration(meeting, email="late@mfa.example", now=now - timedelta(minutes=10))
     before = len(queued("late@mfa.example"))
-    services.register_delegate(meeting, registration_data(email="late@mfa.example"), now)
-    services.register_delegate(meeting, registration_data(email="late@mfa.example"), now + timedelta(seconds=5))
+    services.register_delegate(meeting, registration_data(email="late@mfa.example"), now, actor=DELEGATE)
+    services.register_delegate(
+        meeting, registration_data(email="late@mfa.example"), now + timedelta(seconds=5), actor=DELEGATE
+    )
     assert len(queued("late@mfa.example")) == before + 1
     assert db.session.get(Registration, registration.id).links_sent_at == now
 

@@ -10,6 +10,7 @@ from app.meetings.changes import MeetingEdit
 from app.meetings.models import Meeting, MeetingStatus
 from app.registration import services
 from app.registration.meeting_changes import cancel_meeting, change_meeting
+from tests.actors import DELEGATE, ORGANISER
 from tests.factories import make_open_meeting, make_registration
 from tests.outbox import queued
 
@@ -33,7 +34,7 @@ def setup_meeting():
     confirmed = make_registration(meeting)
     waiting = make_registration(meeting)
     gone = make_registration(meeting)
-    services.cancel_registration(gone, meeting.starts_at)
+    services.cancel_registration(gone, meeting.starts_at, actor=DELEGATE)
     return meeting, confirmed, waiting, gone
 
 
@@ -44,7 +45,7 @@ def test_moving_a_meeting_sends_updated_invites_with_the_same_uid_and_a_higher_s
     emails_to_gone = len(queued(gone.email))
 
     edit = replace(MeetingEdit.of(meeting), start_date=date(2027, 3, 29), end_date=date(2027, 3, 30))
-    changes = change_meeting(meeting, edit, now)
+    changes = change_meeting(meeting, edit, now, actor=ORGANISER)
 
     assert changes == ["Dates: now 29–30 March 2027 (was 25–26 March 2027)"]
     update = queued(confirmed.email)[-1]
@@ -63,7 +64,7 @@ def test_moving_a_meeting_sends_updated_invites_with_the_same_uid_and_a_higher_s
 def test_an_edit_that_changes_nothing_a_calendar_shows_sends_nothing(app, now):
     meeting, confirmed, waiting, gone = setup_meeting()
     before, sequence = len(queued()), meeting.ical_sequence
-    assert change_meeting(meeting, MeetingEdit.of(meeting), now) == []
+    assert change_meeting(meeting, MeetingEdit.of(meeting), now, actor=ORGANISER) == []
     meeting.description = "A new paragraph about the agenda."
     db.session.commit()
     assert len(queued()) == before
@@ -73,7 +74,7 @@ def test_an_edit_that_changes_nothing_a_calendar_shows_sends_nothing(app, now):
 def test_a_new_venue_and_title_are_described(app, now):
     meeting, confirmed, *_ = setup_meeting()
     edit = replace(MeetingEdit.of(meeting), title="Thematic Meeting on Legal Pathways", venue="Palazzo Farnesina")
-    changes = change_meeting(meeting, edit, now)
+    changes = change_meeting(meeting, edit, now, actor=ORGANISER)
     assert any(c.startswith("Title: now “Thematic Meeting on Legal Pathways”") for c in changes)
     assert any(c.startswith("Place: now Palazzo Farnesina, Rome, Italy") for c in changes)
     _, event = event_of(queued(confirmed.email)[-1].calendar)
@@ -83,7 +84,7 @@ def test_a_new_venue_and_title_are_described(app, now):
 def test_cancelling_a_meeting_cancels_the_invites_of_confirmed_delegates(app, now):
     meeting, confirmed, waiting, gone = setup_meeting()
     _, old_event = event_of(queued(confirmed.email)[-1].calendar)
-    assert cancel_meeting(meeting, now) == 2
+    assert cancel_meeting(meeting, now, actor=ORGANISER) == 2
     assert db.session.get(Meeting, meeting.id).status is MeetingStatus.CANCELLED
     cancellation = queued(confirmed.email)[-1]
     calendar, event = event_of(cancellation.calendar)
@@ -91,4 +92,4 @@ def test_cancelling_a_meeting_cancels_the_invites_of_confirmed_delegates(app, no
     assert event["UID"] == old_event["UID"] and int(event["SEQUENCE"]) > int(old_event["SEQUENCE"])
     notice = queued(waiting.email)[-1]
     assert "cancelled" in notice.subject.lower() and notice.calendar is None
-    assert cancel_meeting(meeting, now) == 0  # cancelling twice sends nothing more
+    assert cancel_meeting(meeting, now, actor=ORGANISER) == 0  # cancelling twice sends nothing more

@@ -9,6 +9,7 @@ from app.registration import services
 from app.registration.exceptions import RegistrationRefused
 from app.registration.models import Organisation, Registration
 from app.registration.models import RegistrationStatus as S
+from tests.actors import DELEGATE, ORGANISER, SYSTEM
 from tests.factories import (
     make_meeting,
     make_open_meeting,
@@ -24,7 +25,9 @@ def count_registrations():
 
 def test_registering_holds_no_seat_and_asks_to_confirm_the_address(app, now):
     meeting = make_open_meeting(capacity=5)
-    result = services.register_delegate(meeting, registration_data(email="Amina.Tesfaye@MFA.example"), now)
+    result = services.register_delegate(
+        meeting, registration_data(email="Amina.Tesfaye@MFA.example"), now, actor=DELEGATE
+    )
     assert result.created
     registration = result.registration
     assert registration.status is S.UNCONFIRMED
@@ -52,7 +55,7 @@ def test_confirming_twice_changes_nothing(app, now):
     meeting = make_open_meeting(capacity=5)
     registration = make_registration(meeting)
     before = len(queued())
-    services.confirm_registration(registration, now)
+    services.confirm_registration(registration, now, actor=DELEGATE)
     assert len(queued()) == before
     assert db.session.get(Meeting, meeting.id).seats_taken == 1
 
@@ -75,11 +78,11 @@ def test_approval_required_waits_for_the_organisers(app, now):
     registration = make_registration(meeting)
     assert registration.status is S.AWAITING_APPROVAL
     assert "approval" in queued(registration.email)[-1].text
-    services.approve_registration(registration, now)
+    services.approve_registration(registration, now, actor=ORGANISER)
     assert registration.status is S.CONFIRMED
     assert queued(registration.email)[-1].calendar_method == "REQUEST"
     other = make_registration(meeting)
-    services.approve_registration(other, now)
+    services.approve_registration(other, now, actor=ORGANISER)
     assert other.status is S.WAITLISTED
 
 
@@ -87,7 +90,7 @@ def test_cancelling_frees_the_seat_and_promotes_the_first_waitlisted(app, now):
     meeting = make_open_meeting(capacity=1, delegation_quota=None)
     first = make_registration(meeting)
     waiting = make_registration(meeting)
-    promoted = services.cancel_registration(first, now)
+    promoted = services.cancel_registration(first, now, actor=DELEGATE)
     assert promoted == [waiting]
     assert (first.status, waiting.status) == (S.CANCELLED, S.CONFIRMED)
     assert db.session.get(Meeting, meeting.id).seats_taken == 1
@@ -100,7 +103,7 @@ def test_cancelling_frees_the_seat_and_promotes_the_first_waitlisted(app, now):
 def test_cancelling_a_waitlisted_registration_sends_no_calendar_cancellation(app, now):
     meeting = make_open_meeting(capacity=0)
     registration = make_registration(meeting)
-    services.cancel_registration(registration, now)
+    services.cancel_registration(registration, now, actor=DELEGATE)
     assert registration.status is S.CANCELLED
     assert queued(registration.email)[-1].calendar_method is None
 
@@ -108,7 +111,7 @@ def test_cancelling_a_waitlisted_registration_sends_no_calendar_cancellation(app
 def test_registering_twice_creates_no_second_registration_and_resends_the_link(app, now):
     meeting = make_open_meeting()
     first = make_registration(meeting, email="twice@mfa.example")
-    result = services.register_delegate(meeting, registration_data(email="TWICE@mfa.example"), now)
+    result = services.register_delegate(meeting, registration_data(email="TWICE@mfa.example"), now, actor=DELEGATE)
     assert not result.created and result.registration == first
     assert count_registrations() == 1
     reminder = queued("twice@mfa.example")[-1]
@@ -119,8 +122,8 @@ def test_registering_twice_creates_no_second_registration_and_resends_the_link(a
 def test_a_cancelled_registration_does_not_block_registering_again(app, now):
     meeting = make_open_meeting()
     first = make_registration(meeting, email="again@mfa.example")
-    services.cancel_registration(first, now)
-    result = services.register_delegate(meeting, registration_data(email="again@mfa.example"), now)
+    services.cancel_registration(first, now, actor=DELEGATE)
+    result = services.register_delegate(meeting, registration_data(email="again@mfa.example"), now, actor=DELEGATE)
     assert result.created and result.registration != first
 
 
@@ -129,15 +132,17 @@ def test_the_window_and_the_code_are_enforced_with_reasons(app, now):
     closed = make_meeting(registration_opens_at=now - timedelta(days=9), registration_closes_at=now - timedelta(days=1))
     invitation = make_open_meeting(invitation_code="KP-2027")
     with pytest.raises(RegistrationRefused) as refused:
-        services.register_delegate(not_open, registration_data(), now)
+        services.register_delegate(not_open, registration_data(), now, actor=DELEGATE)
     assert "opens on" in refused.value.errors[""]
     with pytest.raises(RegistrationRefused) as refused:
-        services.register_delegate(closed, registration_data(), now)
+        services.register_delegate(closed, registration_data(), now, actor=DELEGATE)
     assert "closed" in refused.value.errors[""]
     with pytest.raises(RegistrationRefused) as refused:
-        services.register_delegate(invitation, registration_data(invitation_code="wrong"), now)
+        services.register_delegate(invitation, registration_data(invitation_code="wrong"), now, actor=DELEGATE)
     assert "not valid" in refused.value.errors["invitation_code"]
-    assert services.register_delegate(invitation, registration_data(invitation_code="KP-2027"), now).created
+    assert services.register_delegate(
+        invitation, registration_data(invitation_code="KP-2027"), now, actor=DELEGATE
+    ).created
     assert count_registrations() == 1
     assert len(queued()) == 1
 
@@ -147,7 +152,7 @@ def test_the_delegation_quota_is_counted_apart_from_the_capacity(app, now):
     make_registration(meeting, delegation="state:IT")
     make_registration(meeting, delegation="state:IT")
     with pytest.raises(RegistrationRefused) as refused:
-        services.register_delegate(meeting, registration_data(delegation="state:IT"), now)
+        services.register_delegate(meeting, registration_data(delegation="state:IT"), now, actor=DELEGATE)
     assert "already has 2 confirmed delegates" in refused.value.errors["delegation"]
     assert make_registration(meeting, delegation="state:DE").status is S.CONFIRMED
 
@@ -156,9 +161,9 @@ def test_quota_reached_between_registering_and_confirming_means_the_waiting_list
     meeting = make_open_meeting(capacity=10, delegation_quota=1)
     late = make_registration(meeting, delegation="state:SD", confirm=False)
     early = make_registration(meeting, delegation="state:SD")
-    services.confirm_registration(late, now)
+    services.confirm_registration(late, now, actor=DELEGATE)
     assert (early.status, late.status) == (S.CONFIRMED, S.WAITLISTED)
-    services.cancel_registration(early, now)
+    services.cancel_registration(early, now, actor=DELEGATE)
     assert late.status is S.CONFIRMED
 
 
@@ -167,10 +172,10 @@ def test_promotion_skips_delegations_at_their_quota(app, now):
     blocked = make_registration(meeting, delegation="state:ER", confirm=False)
     kept = make_registration(meeting, delegation="state:ER")
     leaving = make_registration(meeting, delegation="state:KE")
-    services.confirm_registration(blocked, now)  # full, and Eritrea at its quota: waiting list
+    services.confirm_registration(blocked, now, actor=DELEGATE)  # full, and Eritrea at its quota: waiting list
     other = make_registration(meeting, delegation="state:UG")  # full: waiting list, after `blocked`
     assert (blocked.status, other.status) == (S.WAITLISTED, S.WAITLISTED)
-    assert services.cancel_registration(leaving, now) == [other]
+    assert services.cancel_registration(leaving, now, actor=DELEGATE) == [other]
     assert (kept.status, blocked.status) == (S.CONFIRMED, S.WAITLISTED)
 
 
@@ -181,14 +186,14 @@ def test_organisations_from_the_seeded_list_are_delegations(app, now):
     assert registration.organisation == iom and registration.country is None
     assert registration.delegation_name == "International Organization for Migration (IOM)"
     with pytest.raises(RegistrationRefused) as refused:
-        services.register_delegate(meeting, registration_data(delegation="org:99999"), now)
+        services.register_delegate(meeting, registration_data(delegation="org:99999"), now, actor=DELEGATE)
     assert "delegation" in refused.value.errors
 
 
 def test_days_must_be_days_of_the_meeting(app, now):
     meeting = make_open_meeting(dates=(date(2027, 2, 16), date(2027, 2, 17)))
     with pytest.raises(RegistrationRefused) as refused:
-        services.register_delegate(meeting, registration_data(days=["2027-03-01"]), now)
+        services.register_delegate(meeting, registration_data(days=["2027-03-01"]), now, actor=DELEGATE)
     assert "days" in refused.value.errors
     registration = make_registration(meeting, days=["2027-02-17"])
     assert registration.days == ["2027-02-17"]
@@ -214,11 +219,13 @@ def test_editing_details_keeps_the_seat_and_checks_the_new_delegations_quota(app
     make_registration(meeting, delegation="state:DE")
     mine = make_registration(meeting, delegation="state:IT")
     services.update_registration(
-        mine, registration_data(email=mine.email, delegation="state:IT", position="Ambassador"), now
+        mine, registration_data(email=mine.email, delegation="state:IT", position="Ambassador"), now, actor=DELEGATE
     )
     assert (mine.position, mine.status) == ("Ambassador", S.CONFIRMED)
     with pytest.raises(RegistrationRefused) as refused:
-        services.update_registration(mine, registration_data(email=mine.email, delegation="state:DE"), now)
+        services.update_registration(
+            mine, registration_data(email=mine.email, delegation="state:DE"), now, actor=DELEGATE
+        )
     assert "delegation" in refused.value.errors
     assert db.session.get(Registration, mine.id).delegation == "state:IT"
 
@@ -230,7 +237,7 @@ def test_unconfirmed_registrations_expire(app, now):
     kept = make_registration(meeting, now=now - timedelta(hours=72))
     expected = {fresh.id, kept.id}
     assert old.id not in expected
-    assert services.purge_unconfirmed(now) == 1
+    assert services.purge_unconfirmed(now, actor=SYSTEM) == 1
     assert set(db.session.scalars(select(Registration.id))) == expected
 
 
@@ -244,8 +251,8 @@ def test_passport_details_are_removed_once_the_meeting_has_ended(app, now):
         passport_expiry=date(2031, 1, 1),
     )
     registration = make_registration(meeting, **visa)
-    assert services.remove_passport_details(now) == 0
-    assert services.remove_passport_details(meeting.ends_at + timedelta(hours=1)) == 1
+    assert services.remove_passport_details(now, actor=SYSTEM) == 0
+    assert services.remove_passport_details(meeting.ends_at + timedelta(hours=1), actor=SYSTEM) == 1
     db.session.expire_all()
     kept = db.session.get(Registration, registration.id)
     assert (kept.passport_number, kept.nationality, kept.date_of_birth) == (None, None, None)

@@ -1,0 +1,121 @@
+"""The rules a registration must keep, by field, in one home: the services apply them to
+every caller (the delegate's form, an organiser registering someone by hand), and the
+form shows what they return."""
+
+import hmac
+from datetime import date, datetime
+
+import pycountry
+
+from app import text
+from app.extensions import db
+from app.meetings.formatting import format_day
+from app.meetings.models import Meeting
+from app.meetings.services import RegistrationState, get_registration_state
+from app.registration import allocation
+from app.registration.data import RegistrationData
+from app.registration.models import Organisation
+
+#: Fields of RegistrationData that are one line of text, and those that may span several.
+SINGLE_LINE_FIELDS = ("salutation", "first_name", "last_name", "phone", "position", "function", "invitation_code")
+MULTI_LINE_FIELDS = ("dietary_needs", "accessibility_needs")
+VISA_FIELDS = ("nationality", "passport_number", "date_of_birth", "passport_expiry")
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def parse_delegation(key: str) -> tuple[str | None, int | None]:
+    """(country code, organisation id) of a delegation key; raises ValueError if it names nothing."""
+    kind, _, value = (key or "").partition(":")
+    if kind == "state" and pycountry.countries.get(alpha_2=value.upper()) is not None and len(value) == 2:
+        return value.upper(), None
+    if kind == "org" and value.isdigit():
+        organisation = db.session.get(Organisation, int(value))
+        if organisation is not None and organisation.active:
+            return None, organisation.id
+    raise ValueError(key)
+
+
+def delegation_key(country: str | None, organisation_id: int | None) -> str:
+    return f"state:{country}" if country else f"org:{organisation_id}"
+
+
+def registration_closed_reason(meeting: Meeting, now: datetime) -> str | None:
+    state = get_registration_state(meeting, now)
+    if state is RegistrationState.NONE:
+        return "This meeting does not take registrations online."
+    if state is RegistrationState.NOT_YET_OPEN:
+        opens = meeting.local(meeting.registration_opens_at)
+        return f"Registration opens on {format_day(opens.date())} at {opens:%H:%M} {opens.tzname()}."
+    if state is RegistrationState.CLOSED:
+        if meeting.is_cancelled:
+            return "This meeting has been cancelled."
+        return "Registration for this meeting is closed."
+    return None
+
+
+def quota_error(meeting: Meeting) -> str:
+    return (
+        f"This delegation already has {meeting.delegation_quota} confirmed delegates, "
+        f"the most this meeting allows per delegation."
+    )
+
+
+def check_text(data: RegistrationData) -> dict[str, str]:
+    """The same definition of clean text as the forms, for every caller of the services."""
+    errors = {}
+    for name in SINGLE_LINE_FIELDS:
+        problem = text.single_line_problem(getattr(data, name))
+        if problem:
+            errors[name] = problem
+    for name in MULTI_LINE_FIELDS:
+        problem = text.multi_line_problem(getattr(data, name))
+        if problem:
+            errors[name] = problem
+    return errors
+
+
+def check_visa(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[str, str]:
+    """The visa-letter details: all four together, a date of birth in the past and a passport
+    valid after the meeting ends, judged on the meeting's own calendar at ``now``."""
+    if not data.needs_visa_letter:
+        return {}
+    errors = {name: "Needed for the visa invitation letter." for name in VISA_FIELDS if not getattr(data, name)}
+    if data.nationality and pycountry.countries.get(alpha_2=data.nationality) is None:
+        errors["nationality"] = "Choose a nationality from the list."
+    today = meeting.local(now).date()
+    if data.date_of_birth and not (EARLIEST_BIRTH < data.date_of_birth < today):
+        errors["date_of_birth"] = "Enter a date of birth in the past."
+    if data.passport_expiry and data.passport_expiry <= (meeting.end_date or today):
+        errors["passport_expiry"] = "The passport must be valid after the meeting ends."
+    return errors
+
+
+def check_details(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[str, str]:
+    """The rules any registration's details keep, new or edited."""
+    errors = check_text(data) | check_visa(meeting, data, now)
+    try:
+        parse_delegation(data.delegation)
+    except ValueError:
+        errors["delegation"] = "Choose a member state or an organisation from the list."
+    valid_days = {day.isoformat() for day in meeting.days}
+    if set(data.days) - valid_days:
+        errors["days"] = "Choose days on which the meeting takes place."
+    return errors
+
+
+def check_rules(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[str, str]:
+    """Every rule a new registration breaks for this meeting, by field."""
+    errors = check_details(meeting, data, now)
+    window = registration_closed_reason(meeting, now)
+    if window:
+        errors[""] = window
+    code = data.invitation_code.strip()
+    if meeting.invitation_code and not hmac.compare_digest(code.encode(), meeting.invitation_code.encode()):
+        errors["invitation_code"] = (
+            "This meeting is by invitation: enter the code from your invitation."
+            if not code
+            else "This invitation code is not valid."
+        )
+    if "delegation" not in errors and not allocation.under_quota(meeting, data.delegation):
+        errors["delegation"] = quota_error(meeting)
+    return errors
