@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from tests.policy import assert_policy
+from tests.helpers.policy import assert_policy
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ from app.extensions import db
 from app.meetings.models import Document, Meeting
 from app.registration.models import Registration
 from app.registration.tokens import make_confirm_token, make_manage_token
-from tests.factories import make_document, make_open_meeting, make_registration
-from tests.registration.test_fuzz import FIELDS
+from tests.helpers.factories import make_document, make_open_meeting, make_registration
+from tests.helpers.forms import FIELDS
 
 NASTY = [
     "\x00",

@@ -6,7 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from app.extensions import db
-from tests.conftest import table_names
+from tests.helpers.database import table_names
 
 
 def test_the_migrated_schema_matches_the_models(app):

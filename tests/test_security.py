@@ -20,8 +20,8 @@ from app.extensions import db
 from app.registration.tokens import make_confirm_token, make_manage_token
 from app.security import allow
 from config import DevelopmentConfig, load_config
-from tests.factories import make_document, make_open_meeting, make_registration
-from tests.policy import assert_policy, directives
+from tests.helpers.factories import make_document, make_open_meeting, make_registration
+from tests.helpers.policy import assert_policy, directives
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_HOST = "meetings.example.org"

@@ -3,7 +3,7 @@
 import pytest
 
 from app.urls import absolute_url
-from tests.factories import make_document, make_meeting
+from tests.helpers.factories import make_document, make_meeting
 
 FORGED = "http://evil.example"
 

@@ -1,7 +1,7 @@
 from datetime import date, time, timedelta
 
 from app.meetings.models import MeetingStatus, MeetingType
-from tests.factories import make_document, make_meeting, make_past_meeting, make_session
+from tests.helpers.factories import make_document, make_meeting, make_past_meeting, make_session
 
 
 def test_upcoming_meetings_as_json(client, now):

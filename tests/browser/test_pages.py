@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from app.demo.loader import load_demo
 from app.extensions import db
 from app.meetings.models import MeetingType
-from tests.factories import make_meeting
+from tests.helpers.factories import make_meeting
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.registration.models import Registration, RegistrationStatus
-from tests.factories import make_open_meeting
-from tests.outbox import queued
+from tests.helpers.factories import make_open_meeting
+from tests.helpers.outbox import queued
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import pytest
 
 from app.demo.loader import load_demo
 from app.registration.tokens import make_manage_token
-from tests.factories import make_open_meeting, make_registration
+from tests.helpers.factories import make_open_meeting, make_registration
 
 pytestmark = pytest.mark.browser
 

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.calendar import meeting_uid, personal_invite
-from tests.calendar.readers import (
+from tests.helpers.calendar import (
     HOSTILE_TITLE,
     HOSTILE_VENUE,
     check_lines,
@@ -30,7 +30,7 @@ from tests.calendar.readers import (
     read_all,
     unfold,
 )
-from tests.factories import make_meeting, make_session
+from tests.helpers.factories import make_meeting, make_session
 
 UTC = UTC
 START_DEADLINE = 30  # seconds for Radicale to say it is ready

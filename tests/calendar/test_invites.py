@@ -18,7 +18,7 @@ from app.calendar import (
 from app.calendar.ics import fold
 from app.extensions import db
 from app.meetings.models import MeetingStatus, MeetingType
-from tests.calendar.readers import (
+from tests.helpers.calendar import (
     HOSTILE_TITLE,
     HOSTILE_VENUE,
     check_lines,
@@ -29,7 +29,7 @@ from tests.calendar.readers import (
     read_vobject,
     unfold,
 )
-from tests.factories import make_meeting, make_session
+from tests.helpers.factories import make_meeting, make_session
 
 UTC = UTC
 

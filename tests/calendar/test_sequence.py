@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
-from tests.factories import make_meeting
+from tests.helpers.factories import make_meeting
 
 START = date.today() + timedelta(days=60)
 

@@ -5,8 +5,8 @@ import pytest
 from app.calendar import meeting_uid
 from app.extensions import db, page_cache
 from app.meetings.models import Domain, MeetingStatus, MeetingType
-from tests.calendar.readers import check_lines, read_all
-from tests.factories import make_meeting, make_past_meeting, make_session
+from tests.helpers.calendar import check_lines, read_all
+from tests.helpers.factories import make_meeting, make_past_meeting, make_session
 
 
 def uids(response):

@@ -13,7 +13,7 @@ import pytest
 
 from app.mail.outbox import AttemptOutcome, OutboxStatus
 from app.mail.worker import send_pending
-from tests.mail.helpers import attempts_of, queue, rows
+from tests.helpers.mail import attempts_of, queue, rows
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,8 +18,8 @@ from sqlalchemy.engine import make_url
 from app.extensions import db
 from app.mail.outbox import AttemptOutcome, OutboxStatus
 from app.mail.worker import send_pending, work
-from tests.conftest import is_postgres
-from tests.mail.helpers import attempts_of, on_accept, queue, rows
+from tests.helpers.database import is_postgres
+from tests.helpers.mail import attempts_of, on_accept, queue, rows
 
 
 class Outage:

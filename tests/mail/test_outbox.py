@@ -16,7 +16,7 @@ from app.mail.outbox import (
     enqueue,
 )
 from app.mail.worker import send_pending
-from tests.mail.helpers import attempts_of, make_invite, queue, rows
+from tests.helpers.mail import attempts_of, make_invite, queue, rows
 
 GOOD = dict(
     to_email="amina@example.org",

@@ -12,8 +12,8 @@ from app.extensions import db
 from app.mail.claims import claim_batch, mark_in_flight
 from app.mail.outbox import AttemptOutcome, OutboxStatus
 from app.mail.worker import Settings, send_pending, work
-from tests.conftest import is_postgres
-from tests.mail.helpers import attempts_of, queue, rows
+from tests.helpers.database import is_postgres
+from tests.helpers.mail import attempts_of, queue, rows
 
 
 def _drain(app, results, *, batch_size, worker_id):

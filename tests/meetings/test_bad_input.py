@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import page_cache
 from app.meetings.models import MeetingType
-from tests.factories import make_document, make_meeting, make_past_meeting
+from tests.helpers.factories import make_document, make_meeting, make_past_meeting
 
 
 @pytest.mark.parametrize(

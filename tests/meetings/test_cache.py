@@ -8,7 +8,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.meetings.cache import read_catalogue_version
 from app.meetings.services import get_catalogue_version
-from tests.factories import make_meeting
+from tests.helpers.factories import make_meeting
 
 on_postgres = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),

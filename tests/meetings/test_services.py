@@ -6,7 +6,7 @@ from app.extensions import db
 from app.meetings import services
 from app.meetings.models import Domain, Meeting, MeetingStatus, MeetingType
 from app.meetings.services import ArchiveFilters, RegistrationState
-from tests.factories import make_meeting, make_past_meeting, make_session
+from tests.helpers.factories import make_meeting, make_past_meeting, make_session
 
 
 def test_upcoming_lists_public_meetings_soonest_first_and_undated_last(app, now):

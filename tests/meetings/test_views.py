@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.meetings.models import Domain, MeetingStatus, MeetingType
-from tests.factories import make_document, make_meeting, make_past_meeting, make_session
+from tests.helpers.factories import make_document, make_meeting, make_past_meeting, make_session
 
 
 def text_of(response):

@@ -15,10 +15,10 @@ from app.registration.exceptions import RegistrationRefused
 from app.registration.meeting_changes import cancel_meeting
 from app.registration.models import Registration
 from app.registration.models import RegistrationStatus as S
-from tests.actors import DELEGATE, ORGANISER
-from tests.factories import make_open_meeting, make_registration, registration_data
-from tests.outbox import queued
-from tests.registration.test_views import form_data, link_in
+from tests.helpers.actors import DELEGATE, ORGANISER
+from tests.helpers.factories import make_open_meeting, make_registration, registration_data
+from tests.helpers.forms import form_data, link_in
+from tests.helpers.outbox import queued
 
 LINE_BREAKERS = ["\u2028", "\u2029", "\u0085", "\u0090", "\x00", "\x1b", "\u202e", "\u2066"]
 

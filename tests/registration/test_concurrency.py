@@ -12,9 +12,9 @@ from app.meetings.models import Meeting
 from app.registration import allocation, services
 from app.registration.models import Registration
 from app.registration.models import RegistrationStatus as S
-from tests.actors import DELEGATE
-from tests.factories import make_open_meeting, make_registration
-from tests.outbox import queued
+from tests.helpers.actors import DELEGATE
+from tests.helpers.factories import make_open_meeting, make_registration
+from tests.helpers.outbox import queued
 
 
 @pytest.fixture

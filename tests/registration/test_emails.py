@@ -5,8 +5,8 @@ import icalendar
 import pytest
 
 from app.mail.worker import send_pending
-from tests.factories import make_open_meeting
-from tests.registration.test_views import form_data, link_in
+from tests.helpers.factories import make_open_meeting
+from tests.helpers.forms import form_data, link_in
 
 
 @pytest.fixture

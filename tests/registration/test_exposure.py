@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.mail.outbox import OutboxMessage
 from app.registration.models import Registration
-from tests.actors import DELEGATE
-from tests.factories import make_open_meeting, make_registration
-from tests.outbox import queued
-from tests.registration.test_views import form_data, link_in
+from tests.helpers.actors import DELEGATE
+from tests.helpers.factories import make_open_meeting, make_registration
+from tests.helpers.forms import form_data, link_in
+from tests.helpers.outbox import queued
 
 
 def outbox_size():
@@ -77,7 +77,7 @@ def test_an_address_gets_its_links_at_most_once_every_few_minutes(client, thrott
 
 def test_the_links_go_out_again_once_the_wait_is_over(app, throttled, now):
     from app.registration import services
-    from tests.factories import registration_data
+    from tests.helpers.factories import registration_data
 
     meeting = make_open_meeting()
     registration = make_registration(meeting, email="late@mfa.example", now=now - timedelta(minutes=10))

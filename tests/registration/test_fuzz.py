@@ -15,32 +15,10 @@ from app.extensions import db
 from app.mail.outbox import OutboxMessage
 from app.meetings.models import Meeting
 from app.registration.models import Registration
-from tests.factories import make_open_meeting, make_registration
-from tests.outbox import queued
-from tests.registration.test_views import link_in
+from tests.helpers.factories import make_open_meeting, make_registration
+from tests.helpers.forms import FIELDS, link_in
+from tests.helpers.outbox import queued
 
-FIELDS = [
-    "salutation",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "delegation",
-    "position",
-    "function",
-    "role",
-    "days",
-    "dietary_needs",
-    "accessibility_needs",
-    "needs_visa_letter",
-    "nationality",
-    "passport_number",
-    "date_of_birth",
-    "passport_expiry",
-    "list_consent",
-    "invitation_code",
-    "csrf_token",
-]
 VALUES = st.one_of(
     st.text(max_size=300),
     st.sampled_from(

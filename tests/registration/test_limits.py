@@ -16,10 +16,10 @@ from app import create_app
 from app.extensions import db
 from app.mail.outbox import OutboxMessage
 from app.registration.models import Registration
-from tests.conftest import make_config
-from tests.factories import make_open_meeting, make_registration
-from tests.outbox import queued
-from tests.registration.test_views import form_data, link_in
+from tests.helpers.database import make_config
+from tests.helpers.factories import make_open_meeting, make_registration
+from tests.helpers.forms import form_data, link_in
+from tests.helpers.outbox import queued
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 LIMIT = "3 per minute"

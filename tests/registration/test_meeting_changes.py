@@ -10,9 +10,9 @@ from app.meetings.changes import MeetingEdit
 from app.meetings.models import Meeting, MeetingStatus
 from app.registration import services
 from app.registration.meeting_changes import cancel_meeting, change_meeting
-from tests.actors import DELEGATE, ORGANISER
-from tests.factories import make_open_meeting, make_registration
-from tests.outbox import queued
+from tests.helpers.actors import DELEGATE, ORGANISER
+from tests.helpers.factories import make_open_meeting, make_registration
+from tests.helpers.outbox import queued
 
 
 def event_of(calendar_text):

@@ -9,14 +9,14 @@ from app.registration import services
 from app.registration.exceptions import RegistrationRefused
 from app.registration.models import Organisation, Registration
 from app.registration.models import RegistrationStatus as S
-from tests.actors import DELEGATE, ORGANISER, SYSTEM
-from tests.factories import (
+from tests.helpers.actors import DELEGATE, ORGANISER, SYSTEM
+from tests.helpers.factories import (
     make_meeting,
     make_open_meeting,
     make_registration,
     registration_data,
 )
-from tests.outbox import queued
+from tests.helpers.outbox import queued
 
 
 def count_registrations():

@@ -1,4 +1,3 @@
-import re
 import time
 from datetime import date, timedelta
 
@@ -10,31 +9,9 @@ from app.extensions import db
 from app.registration.models import Registration
 from app.registration.models import RegistrationStatus as S
 from app.registration.tokens import CONFIRM_SALT
-from tests.factories import make_meeting, make_open_meeting, make_registration
-from tests.outbox import queued
-
-
-def form_data(meeting, **fields):
-    """A valid registration form for ``meeting`` (every day ticked, as the form starts)."""
-    data = {
-        "days": [day.isoformat() for day in meeting.days],
-        "salutation": "Dr",
-        "first_name": "Dawit",
-        "last_name": "Bekele",
-        "email": "dawit.bekele@mfa.example",
-        "delegation": "state:ET",
-        "position": "Director for Consular Affairs",
-        "role": "head-of-delegation",
-        "function": "Ministry of Foreign Affairs",
-    }
-    data.update(fields)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def link_in(text, kind):
-    match = re.search(rf"http://meetings\.test(/meetings/[^/\s]+/{kind}/[^\s]+)", text)
-    assert match, text
-    return match.group(1)
+from tests.helpers.factories import make_meeting, make_open_meeting, make_registration
+from tests.helpers.forms import form_data, link_in
+from tests.helpers.outbox import queued
 
 
 def registrations():

@@ -13,7 +13,7 @@ from app.meetings.models import (
     MeetingType,
     ProgrammeSession,
 )
-from tests.actors import DELEGATE
+from tests.helpers.actors import DELEGATE
 
 _counter = itertools.count(1)
 
