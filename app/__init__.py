@@ -4,7 +4,7 @@ from flask import Flask
 
 # The extensions through their module: importing the app.db and app.mail modules rebinds
 # the package's ``db`` and ``mail`` names.
-from app import extensions, security
+from app import extensions, locale, security
 
 
 def create_app(config=None):
@@ -36,6 +36,7 @@ def create_app(config=None):
     app.register_blueprint(api_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(registration_bp)
+    locale.init_app(app)  # the language switch, and links that keep ?lang=
     limit_form_posts(limiter)
     extensions.csrf.exempt(api_bp)
     register_error_handlers(app)

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify, request
 from app.meetings import services
 from app.meetings.cache import cached_response
 from app.meetings.models import Meeting
+from app.meetings.pages import public_meeting_or_404
 from app.urls import absolute_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -127,7 +128,4 @@ def meetings():
 @bp.get("/meetings/<slug>")
 @cached_response
 def meeting(slug):
-    found = services.get_public_meeting(slug)
-    if found is None:
-        abort(404, description=f"There is no published meeting {slug!r}.")
-    return jsonify(meeting_detail(found, datetime.now(UTC)))
+    return jsonify(meeting_detail(public_meeting_or_404(slug), datetime.now(UTC)))

@@ -22,6 +22,7 @@ from sqlalchemy import inspect
 
 from app.calendar.ics import assemble, display_name, serialise, text
 from app.calendar.timezones import UTC_ZONES, vtimezone
+from app.locale import resolve_locale
 
 #: How often subscribed clients should fetch a feed again.
 FEED_REFRESH = timedelta(hours=6)
@@ -177,10 +178,14 @@ def _write(event: Event) -> _Written:
 
 
 def _public_event(meeting) -> _Written:
-    """The meeting's public event, written once per version of the meeting and kept."""
+    """The meeting's public event, written once per version of the meeting and language, and kept.
+
+    What invalidates an entry: the meeting's updated_at or SEQUENCE moving (its key changes).
+    """
     if meeting.id is None or meeting.updated_at is None or inspect(meeting).modified:
         return _write(_meeting_event(meeting, stamp=_revision(meeting)))  # not a stored version
     key = (
+        resolve_locale(),  # the event's words (its category, "cancelled") are in the reader's language
         meeting.id,
         meeting.updated_at,
         meeting.ical_sequence,

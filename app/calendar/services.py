@@ -1,8 +1,8 @@
-"""Which meetings a calendar feed holds, its name, and the version its caching keys on."""
+"""Which meetings a calendar feed holds, and its name."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.meetings.models import Meeting, country_name
@@ -36,9 +36,3 @@ def feed_name(organisation: str, filters: ArchiveFilters) -> str:
     ]
     narrowed = " · ".join(part for part in parts if part)
     return f"{organisation}: meetings" + (f" – {narrowed}" if narrowed else "")
-
-
-def get_calendar_version() -> tuple[int, datetime | None]:
-    """(number of meetings, latest change to any of them): moves whenever any feed could."""
-    count, latest = db.session.execute(select(func.count(Meeting.id), func.max(Meeting.updated_at))).one()
-    return count, latest

@@ -1,4 +1,8 @@
-"""The public .ics files: one meeting (optionally with its programme) and the subscribable feeds."""
+"""The public .ics files: one meeting (optionally with its programme) and the subscribable feeds.
+
+Calendars read nothing of their reader but the address (no session, no cookie, no
+Accept-Language: the language is ``?lang=`` or English), so one cached copy serves everyone.
+"""
 
 import hashlib
 from datetime import UTC, datetime
@@ -9,7 +13,10 @@ from flask import Blueprint, Response, abort, current_app, request
 from app.calendar import services
 from app.calendar.invites import feed_calendar, meeting_calendar
 from app.extensions import page_cache
-from app.meetings.services import get_public_meeting, parse_filters
+from app.locale import locale_from_url, resolve_locale
+from app.meetings.cache import read_catalogue_state
+from app.meetings.pages import public_meeting_or_404
+from app.meetings.services import parse_filters
 
 bp = Blueprint("calendar", __name__)
 
@@ -19,11 +26,14 @@ CACHE_SECONDS = 24 * 3600
 
 
 def _validators(identity: str):
-    """An ETag and a Last-Modified that change when any meeting changes (and daily, as feeds age)."""
-    count, latest = services.get_calendar_version()
-    today = datetime.now(UTC).date()
-    raw = f"{count}:{latest}|{today}|{identity}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32], latest
+    """An ETag and a Last-Modified from the catalogue version, which rises with any change to a
+    meeting (the ETag also moves daily, as feeds age); None without the version row."""
+    state = read_catalogue_state()
+    if state is None:
+        return None
+    version, changed_at = state
+    raw = f"{version}|{datetime.now(UTC).date()}|{identity}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32], changed_at
 
 
 def _feed_filters():
@@ -32,11 +42,12 @@ def _feed_filters():
 
 
 def _identity() -> str:
-    """What the calendar depends on, parsed: the path and the known parameters only, so an
-    unknown or meaningless query string (``?cb=1``, ``?type=nonsense``) adds no cache entry."""
+    """What the calendar depends on, parsed: the language, the path and the known parameters
+    only, so an unknown or meaningless query string (``?cb=1``, ``?type=nonsense``) adds no
+    cache entry."""
     if request.endpoint == "calendar.feed":
-        return f"{request.path}|{sorted(_feed_filters().as_args().items())}"
-    return f"{request.path}|programme={request.args.get('programme') == '1'}"
+        return f"{resolve_locale()}|{request.path}|{sorted(_feed_filters().as_args().items())}"
+    return f"{resolve_locale()}|{request.path}|programme={request.args.get('programme') == '1'}"
 
 
 def conditional_calendar(view):
@@ -44,11 +55,15 @@ def conditional_calendar(view):
 
     Unlike ``cached_response`` the ETag does not move with a time bucket, so a
     client polling a feed every few hours still gets 304s while nothing changed.
+    What invalidates an entry: the catalogue version rising, the day changing.
     """
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        etag, last_modified = _validators(_identity())
+        validators = _validators(_identity())
+        if validators is None:
+            return view(*args, **kwargs)  # no version to validate against or to key on
+        etag, last_modified = validators
         response = Response(status=200)
         response.set_etag(etag, weak=True)  # weak: DTSTAMP differs between renderings
         response.last_modified = last_modified
@@ -67,7 +82,7 @@ def conditional_calendar(view):
         response.headers.update(headers)
         return response
 
-    return wrapper
+    return locale_from_url(wrapper)
 
 
 def _ics(body: bytes, filename: str) -> Response:
@@ -79,9 +94,7 @@ def _ics(body: bytes, filename: str) -> Response:
 @bp.get("/meetings/<slug>.ics")
 @conditional_calendar
 def meeting_ics(slug):
-    meeting = get_public_meeting(slug)
-    if meeting is None:
-        abort(404, description="There is no published meeting at this address.")
+    meeting = public_meeting_or_404(slug)
     if not meeting.dates_confirmed:
         abort(
             404,

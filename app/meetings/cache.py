@@ -6,6 +6,11 @@ instances on their next request. Entries also expire after PAGE_CACHE_SECONDS,
 because a page's state moves with the clock (registration opens, a meeting ends).
 The ETag is a hash of the body itself, so a client revalidating at any later time
 gets a 304 exactly when what it holds is still what it would be sent.
+
+Only what is the same for every reader of a language is cached: the key holds the
+reader's language as resolved, and a request or response with anything of its reader's
+own (a flashed message, a signed-in identity, a cookie set) is neither stored nor served
+from the cache.
 """
 
 import hashlib
@@ -17,10 +22,13 @@ from functools import wraps
 from flask import current_app, make_response, request, session
 from sqlalchemy import event
 
+from app.db import UTCDateTime
 from app.extensions import db, page_cache
-from app.meetings.services import get_catalogue_version
+from app.locale import resolve_locale, url_locale
+from app.meetings.catalogue import get_catalogue_state
 
-_VERSION_QUERY = "SELECT version FROM catalogue_state WHERE id = 1"
+_STATE_QUERY = "SELECT version, changed_at FROM catalogue_state WHERE id = 1"
+_CHANGED_AT = UTCDateTime()
 _local = threading.local()
 #: Every held connection, by engine, so that disposing of an engine closes them all.
 _held: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -51,8 +59,9 @@ def _held_connection(engine):
     return connection
 
 
-def read_catalogue_version():
-    """The catalogue version, as cheaply as the database allows.
+def read_catalogue_state():
+    """(catalogue version, when it last rose), or None without the row, as cheaply as the
+    database allows.
 
     On PostgreSQL each thread keeps one autocommit connection for it: one round trip
     per request, instead of the pool's ping, BEGIN, the query and the ROLLBACK of a
@@ -60,22 +69,33 @@ def read_catalogue_version():
     """
     engine = db.engine
     if engine.dialect.name != "postgresql":
-        return get_catalogue_version()
+        return get_catalogue_state()
     connection = _held_connection(engine)
     try:
         with connection.cursor() as cursor:
-            cursor.execute(_VERSION_QUERY)
+            cursor.execute(_STATE_QUERY)
             row = cursor.fetchone()
     except engine.dialect.loaded_dbapi.Error:  # the server went away: reconnect next time
         _local.connections.pop(engine, None)
         connection.close()
-        return get_catalogue_version()
-    return row[0] if row else None
+        return get_catalogue_state()
+    return (row[0], _CHANGED_AT.process_result_value(row[1], engine.dialect)) if row else None
+
+
+def read_catalogue_version():
+    """The catalogue version (None without the row): what the page cache keys on."""
+    state = read_catalogue_state()
+    return state[0] if state else None
 
 
 #: The query arguments any cached page reads. Others (``?cb=123``) change nothing on the
 #: page, so they are left out of the key: otherwise each would store one more copy.
 KNOWN_ARGUMENTS = ("type", "year", "country", "domain", "q", "page", "per_page", "when")
+#: What the key holds of a query: the known arguments, and ``lang`` (as resolved).
+_KEYED_ARGUMENTS = frozenset((*KNOWN_ARGUMENTS, "lang"))
+#: Session keys that make a page its reader's own: flashed messages, and the signed-in
+#: identity Flask-Login keeps.
+_READERS_OWN = ("_flashes", "_user_id")
 
 
 def known_arguments() -> str:
@@ -100,25 +120,46 @@ def _cache_key() -> str | None:
         return None
     ttl = current_app.config["PAGE_CACHE_SECONDS"]
     bucket = int(time.time() // ttl) if ttl > 0 else 0
-    return f"page|{version}|{bucket}|{request.path}?{known_arguments()}"
+    # The language as resolved, and whether the address named it: links then keep ?lang=.
+    return f"page|{version}|{bucket}|{resolve_locale()}|{url_locale() or ''}|{request.path}?{known_arguments()}"
+
+
+def _readers_own_request() -> bool:
+    """Whether the request carries something of its reader's own: a flashed message, or a
+    signed-in identity (in the session, or Flask-Login's remember-me cookie)."""
+    if any(name in session for name in _READERS_OWN):
+        return True
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+def _readers_own_response(response) -> bool:
+    """Whether rendering made the response its reader's own: it sets a cookie, or it changed
+    the session (showed a flashed message, stored a form's token, signed someone in)."""
+    return "Set-Cookie" in response.headers or session.modified
 
 
 def cached_response(view):
-    """Serve a GET view from the catalogue cache, with an ETag and conditional GET."""
+    """Serve a GET view from the catalogue cache, with an ETag and conditional GET.
+
+    What invalidates an entry: the catalogue version rising, PAGE_CACHE_SECONDS passing.
+    """
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        # A page carrying this visitor's flashed messages is theirs alone: never cached.
-        caching = current_app.config["PAGE_CACHE_SECONDS"] > 0 and "_flashes" not in session
-        key = _cache_key() if caching else None
+        shared = not _readers_own_request()
+        key = _cache_key() if shared and current_app.config["PAGE_CACHE_SECONDS"] > 0 else None
         entry = page_cache.get(key) if key else None
         if entry is None:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.direct_passthrough:
                 return response
+            shared = shared and not _readers_own_response(response)
             body = response.get_data()
             entry = (body, dict(response.headers), hashlib.sha256(body).hexdigest()[:32])
-            if key and not request.environ.get(_NOT_CACHEABLE):
+            # Stored only when the page is a function of its key: not when it repeats what the
+            # visitor typed, nor when the query holds arguments the key leaves out.
+            storable = not request.environ.get(_NOT_CACHEABLE) and _KEYED_ARGUMENTS.issuperset(request.args)
+            if key and shared and storable:
                 page_cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
         body, headers, etag = entry
         if etag in request.if_none_match:
@@ -126,7 +167,8 @@ def cached_response(view):
         else:
             response = current_app.response_class(body, headers=headers)
         response.set_etag(etag)
-        response.headers["Cache-Control"] = "public, no-cache"
+        # Vary (Accept-Language, Cookie) is added by app.locale and by the session.
+        response.headers["Cache-Control"] = "public, no-cache" if shared else "private, no-cache"
         return response
 
     return wrapper

@@ -1,13 +1,16 @@
-"""The catalogue version: what keys every app instance's cache of public pages.
+"""The catalogue version: what keys every app instance's caches of public pages and calendars.
 
 It rises in the same transaction as any change the public pages show, so a change
-made through one instance is seen by every instance on its next request.
+made through one instance is seen by every instance on its next request. It is the
+one version: the calendars' ETag and Last-Modified come from it too.
 """
 
-from sqlalchemy import BigInteger, event, inspect
+from datetime import datetime
+
+from sqlalchemy import BigInteger, case, event, inspect, literal, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.db import utcnow
+from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.meetings.models import Document, Meeting, ProgrammeSession
 
@@ -18,6 +21,17 @@ class CatalogueState(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: When the version last rose (UTC): the calendars' Last-Modified. Never moves back,
+    #: even when the instance raising it has a clock behind the one that raised it before.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def get_catalogue_state() -> tuple[int, datetime] | None:
+    """(version, when it last rose); None if the row is missing (then nothing is cached)."""
+    row = db.session.execute(
+        select(CatalogueState.version, CatalogueState.changed_at).where(CatalogueState.id == 1)
+    ).first()
+    return (row.version, row.changed_at) if row else None
 
 
 _CATALOGUE = (Meeting, ProgrammeSession, Document)
@@ -58,4 +72,6 @@ def _note_catalogue_change(session, flush_context, instances):
             obj.meeting.updated_at = utcnow()
     if changed:
         table = CatalogueState.__table__
-        session.connection().execute(table.update().values(version=table.c.version + 1))
+        now = literal(utcnow(), UTCDateTime())
+        later = case((table.c.changed_at > now, table.c.changed_at), else_=now)
+        session.connection().execute(table.update().values(version=table.c.version + 1, changed_at=later))

@@ -35,6 +35,11 @@ class RegistrationState(enum.Enum):
             RegistrationState.CLOSED: "Registration closed",
         }[self]
 
+    @property
+    def takes_registrations(self) -> bool:
+        """Whether the form accepts registrations now (a full meeting takes them onto its waiting list)."""
+        return self in (RegistrationState.OPEN, RegistrationState.FULL)
+
 
 def get_registration_state(meeting: Meeting, now: datetime) -> RegistrationState:
     """Where the meeting's registration stands at ``now``."""
@@ -200,11 +205,20 @@ def list_archive_countries(now: datetime) -> list[str]:
     return list(db.session.scalars(query))
 
 
+def _possible_slug(slug: str) -> bool:
+    # No meeting has such a slug, and PostgreSQL cannot even compare a NUL.
+    return bool(slug) and len(slug) <= SLUG_MAX_LENGTH and not has_nul(slug)
+
+
 def get_public_meeting(slug: str) -> Meeting | None:
     """A published or cancelled meeting by its slug; drafts are not public."""
-    if not slug or len(slug) > SLUG_MAX_LENGTH or has_nul(slug):
-        return None  # no meeting has such a slug, and PostgreSQL cannot even compare a NUL
-    return db.session.scalar(_public().where(Meeting.slug == slug))
+    return db.session.scalar(_public().where(Meeting.slug == slug)) if _possible_slug(slug) else None
+
+
+def get_meeting(slug: str) -> Meeting | None:
+    """A meeting by its slug whatever its publication state: a delegate's own pages (confirm,
+    manage, cancel) keep working when organisers unpublish a meeting that has registrations."""
+    return db.session.scalar(select(Meeting).where(Meeting.slug == slug)) if _possible_slug(slug) else None
 
 
 def get_catalogue_version() -> int | None:

@@ -19,6 +19,7 @@ from app.meetings import services
 from app.meetings.cache import cached_response, do_not_cache
 from app.meetings.markdown import render_markdown
 from app.meetings.models import Document, Domain, MeetingType, country_name
+from app.meetings.pages import public_meeting_or_404
 
 bp = Blueprint("meetings", __name__)
 
@@ -65,10 +66,7 @@ def archive():
 @bp.get("/meetings/<slug>")
 @cached_response
 def meeting(slug):
-    found = services.get_public_meeting(slug)
-    if found is None:
-        abort(404, description="There is no published meeting at this address.")
-    now = _now()
+    found, now = public_meeting_or_404(slug), _now()
     return render_template(
         "meetings/meeting.html",
         meeting=found,
@@ -84,9 +82,9 @@ MAX_ID = 2**31 - 1
 
 @bp.get(f"/meetings/<slug>/documents/<int(max={MAX_ID}):document_id>/<path:filename>")
 def document(slug, document_id, filename):
-    found = services.get_public_meeting(slug)
+    found = public_meeting_or_404(slug)
     doc = db.session.get(Document, document_id)
-    if found is None or doc is None or doc.meeting_id != found.id:
+    if doc is None or doc.meeting_id != found.id:
         abort(404, description="There is no such document.")
     if filename != doc.filename:
         return Response(

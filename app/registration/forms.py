@@ -22,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from app import text
 from app.extensions import db
+from app.locale import resolve_locale
 from app.meetings.formatting import format_day
 from app.registration.data import RegistrationData
 from app.registration.models import DelegateRole, Organisation
@@ -54,8 +55,12 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# The choice lists and the rendered selects hold words of the reader's language: each
+# cache keys on it (the names are English until translations exist).
+
+
 @functools.cache
-def _countries() -> tuple[tuple[str, str], ...]:
+def _countries(locale: str) -> tuple[tuple[str, str], ...]:
     """(ISO code, name) of every country, by name."""
     return tuple(
         sorted(
@@ -70,10 +75,10 @@ def _choices(pairs, optgroup=None) -> list[SelectChoice]:
 
 
 @functools.lru_cache(maxsize=16)
-def _delegation_choices(organisations: tuple[tuple[str, str], ...]) -> tuple[SelectChoice, ...]:
+def _delegation_choices(organisations: tuple[tuple[str, str], ...], locale: str) -> tuple[SelectChoice, ...]:
     return tuple(
         _choices([("", "Choose…")])
-        + _choices([(f"state:{code}", name) for code, name in _countries()], "Member states and other countries")
+        + _choices([(f"state:{code}", name) for code, name in _countries(locale)], "Member states and other countries")
         + _choices(organisations, "International organisations")
     )
 
@@ -85,8 +90,8 @@ def active_organisations() -> tuple[tuple[str, str], ...]:
 
 
 @functools.cache
-def _nationality_choices() -> tuple[SelectChoice, ...]:
-    return tuple(_choices([("", "Choose…"), *_countries()]))
+def _nationality_choices(locale: str) -> tuple[SelectChoice, ...]:
+    return tuple(_choices([("", "Choose…"), *_countries(locale)]))
 
 
 class LongSelect(Select):
@@ -97,7 +102,7 @@ class LongSelect(Select):
     _limit = 2048
 
     def __call__(self, field, **kwargs):
-        key = (field.render_key, str(field.data), tuple(sorted(kwargs.items())))
+        key = (resolve_locale(), field.render_key, str(field.data), tuple(sorted(kwargs.items())))
         html = self._rendered.get(key)
         if html is None:
             html = super().__call__(field, **kwargs)
@@ -172,9 +177,9 @@ class DelegateDetailsForm(FlaskForm):
         self.passport_on_file = masked_passport(passport_on_file)
         self._passport_number_on_file = passport_on_file
         organisations = active_organisations()
-        self.delegation.choices = _delegation_choices(organisations)
+        self.delegation.choices = _delegation_choices(organisations, resolve_locale())
         self.delegation.render_key = ("delegation", organisations)
-        self.nationality.choices = _nationality_choices()
+        self.nationality.choices = _nationality_choices(resolve_locale())
         self.nationality.render_key = ("nationality",)
         self.days.choices = _choices((d.isoformat(), f"{format_day(d)} ({d:%A})") for d in meeting.days)
         if len(meeting.days) <= 1:

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -14,11 +13,8 @@ from flask import (
 
 from app.actors import Actor
 from app.extensions import csrf
-from app.meetings.services import (
-    RegistrationState,
-    get_public_meeting,
-    get_registration_state,
-)
+from app.meetings.pages import meeting_or_404, public_meeting_or_404
+from app.meetings.services import get_registration_state
 from app.registration import allocation, links, services
 from app.registration.exceptions import RegistrationRefused
 from app.registration.forms import (
@@ -70,13 +66,6 @@ def _now():
     return datetime.now(UTC)
 
 
-def _meeting(slug):
-    meeting = get_public_meeting(slug)
-    if meeting is None:
-        abort(404, description="There is no published meeting at this address.")
-    return meeting
-
-
 def _link_problem(meeting, reason, status=400):
     return render_template("registration/link_problem.html", meeting=meeting, reason=reason), status
 
@@ -88,11 +77,11 @@ def _expired_form_errors(form) -> list[str]:
 @bp.route("/register", methods=["GET", "POST"])
 @allow("delegate-details")
 def register(slug):
-    meeting, now = _meeting(slug), _now()
+    meeting, now = public_meeting_or_404(slug), _now()
     state = get_registration_state(meeting, now)
     form = RegistrationForm(meeting, now=now)
     general = []
-    if state in (RegistrationState.OPEN, RegistrationState.FULL) and form.validate_on_submit():
+    if state.takes_registrations and form.validate_on_submit():
         try:
             services.register_delegate(meeting, form.registration_data(), now, actor=Actor.delegate())
         except RegistrationRefused as refused:
@@ -116,13 +105,13 @@ def register(slug):
 @bp.get("/register/check-your-email")
 @allow("delegate-details")
 def check_email(slug):
-    return render_template("registration/check_email.html", meeting=_meeting(slug))
+    return render_template("registration/check_email.html", meeting=public_meeting_or_404(slug))
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 @allow("delegate-details")
 def confirm(slug, token):
-    meeting = _meeting(slug)
+    meeting = meeting_or_404(slug)
     try:
         uid = read_confirm_token(token, meeting, services.CONFIRMATION_HOURS * 3600)
     except TokenError as error:
@@ -166,7 +155,7 @@ def _registration_from_manage_token(meeting, token):
 @bp.route("/registration/<token>", methods=["GET", "POST"])
 @allow("delegate-details")
 def manage(slug, token):
-    meeting, now = _meeting(slug), _now()
+    meeting, now = meeting_or_404(slug), _now()
     registration, problem = _registration_from_manage_token(meeting, token)
     if problem:
         return problem
@@ -201,7 +190,7 @@ def manage(slug, token):
 @bp.post("/registration/<token>/cancel")
 @allow("delegate-details")
 def cancel(slug, token):
-    meeting = _meeting(slug)
+    meeting = meeting_or_404(slug)
     registration, problem = _registration_from_manage_token(meeting, token)
     if problem:
         return problem
@@ -217,7 +206,7 @@ def cancel(slug, token):
 @allow("delegate-details")
 def new_link(slug):
     """Ask for a fresh link to one's registration; the answer is the same for any address."""
-    meeting, now = _meeting(slug), _now()
+    meeting, now = meeting_or_404(slug), _now()
     ended = links.links_have_ended(meeting, now)
     form = LinkRequestForm()
     if not ended and form.validate_on_submit():
