@@ -57,8 +57,6 @@ def _strip(value):
 
 # The choice lists and the rendered selects hold words of the reader's language: each
 # cache keys on it (the names are English until translations exist).
-
-
 @functools.cache
 def _countries(locale: str) -> tuple[tuple[str, str], ...]:
     """(ISO code, name) of every country, by name."""
