@@ -1,5 +1,6 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import icalendar
 import pytest
 from sqlalchemy import func, select
 
@@ -48,7 +49,12 @@ def test_confirming_gives_a_seat_and_sends_the_invite(app, now):
     confirmed = queued()[-1]
     assert "confirmed" in confirmed.subject.lower()
     assert confirmed.calendar_method == "REQUEST"
-    assert f"registration-{registration.uid}@" in confirmed.calendar
+    invite = icalendar.Calendar.from_ical(confirmed.calendar)
+    assert str(invite["METHOD"]) == "REQUEST"
+    (event,) = invite.walk("VEVENT")
+    assert str(event["UID"]) == f"registration-{registration.uid}@meetings.test"
+    assert str(event["ATTENDEE"]).lower() == f"mailto:{registration.email}"
+    assert event.decoded("DTSTART") == meeting.starts_at
 
 
 def test_confirming_twice_changes_nothing(app, now):
@@ -236,7 +242,7 @@ def test_unconfirmed_registrations_expire(app, now):
     fresh = make_registration(meeting, confirm=False)
     kept = make_registration(meeting, now=now - timedelta(hours=72))
     expected = {fresh.id, kept.id}
-    assert old.id not in expected
+    assert set(db.session.scalars(select(Registration.id))) == expected | {old.id}
     assert services.purge_unconfirmed(now, actor=SYSTEM) == 1
     assert set(db.session.scalars(select(Registration.id))) == expected
 
@@ -267,3 +273,69 @@ def test_the_daily_purge_command(app, runner, now):
     assert "Deleted 1 unconfirmed registrations." in result.output
     assert "Removed the passport details of 0 delegates" in result.output
     assert count_registrations() == 1
+
+
+# --- rules that a test must guard ------------------------------------------------------
+
+
+def _visa(**fields):
+    values = dict(
+        needs_visa_letter=True,
+        nationality="ER",
+        passport_number="P1234567",
+        date_of_birth=date(1980, 5, 1),
+        passport_expiry=date(2040, 1, 1),
+    )
+    return registration_data(**{**values, **fields})
+
+
+def test_a_passport_must_be_valid_after_the_meeting_ends(app, now):
+    meeting = make_open_meeting()
+    with pytest.raises(RegistrationRefused) as refused:
+        services.register_delegate(meeting, _visa(passport_expiry=meeting.end_date), now, actor=DELEGATE)
+    assert set(refused.value.errors) == {"passport_expiry"}
+    later = meeting.end_date + timedelta(days=1)
+    assert services.register_delegate(meeting, _visa(passport_expiry=later), now, actor=DELEGATE).created
+
+
+def test_a_date_of_birth_is_judged_at_the_services_now_in_the_meetings_zone(app, now):
+    """Registering at 23:30 UTC on 1 March 2027 is already 2 March in Addis Ababa (UTC+3)."""
+    meeting = make_open_meeting(now=datetime(2027, 1, 1, tzinfo=UTC), dates=(date(2027, 6, 1), date(2027, 6, 2)))
+    late_evening = datetime(2027, 3, 1, 23, 30, tzinfo=UTC)
+    with pytest.raises(RegistrationRefused) as refused:
+        services.register_delegate(meeting, _visa(date_of_birth=date(2027, 3, 2)), late_evening, actor=DELEGATE)
+    assert set(refused.value.errors) == {"date_of_birth"}
+    born_yesterday_there = _visa(date_of_birth=date(2027, 3, 1))
+    assert services.register_delegate(meeting, born_yesterday_there, late_evening, actor=DELEGATE).created
+
+
+def test_the_visa_details_are_required_together(app, now):
+    meeting = make_open_meeting()
+    with pytest.raises(RegistrationRefused) as refused:
+        services.register_delegate(meeting, _visa(nationality=None, passport_number=None), now, actor=DELEGATE)
+    assert set(refused.value.errors) == {"nationality", "passport_number"}
+
+
+def test_a_cancelled_registration_cannot_be_edited(app, now):
+    meeting = make_open_meeting()
+    registration = make_registration(meeting, position="Director")
+    services.cancel_registration(registration, now, actor=DELEGATE)
+    with pytest.raises(RegistrationRefused) as refused:
+        services.update_registration(
+            registration, registration_data(email=registration.email, position="Minister"), now, actor=DELEGATE
+        )
+    assert "cancelled" in refused.value.errors[""]
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).position == "Director"
+
+
+@pytest.mark.parametrize("confirm", [True, False])
+def test_only_a_registration_awaiting_approval_can_be_approved(app, now, confirm):
+    meeting = make_open_meeting(capacity=5)
+    registration = make_registration(meeting, confirm=confirm)
+    before = (registration.status, db.session.get(Meeting, meeting.id).seats_taken, len(queued()))
+    with pytest.raises(RegistrationRefused):
+        services.approve_registration(registration, now, actor=ORGANISER)
+    db.session.expire_all()
+    after = (db.session.get(Registration, registration.id).status, db.session.get(Meeting, meeting.id).seats_taken)
+    assert after == before[:2] and len(queued()) == before[2]

@@ -181,3 +181,27 @@ def test_posts_without_a_csrf_token_are_refused(client, config_overrides, now):
     response = client.post(f"/meetings/{meeting.slug}/register", data=form_data(meeting))
     assert response.status_code == 400
     assert registrations() == 0
+
+
+@pytest.mark.parametrize(
+    "fields, offered",
+    [
+        ({}, True),
+        ({"capacity": 0}, True),  # full: the form puts delegates on the waiting list
+        ({"registration_opens_at": "tomorrow"}, False),
+        ({"registration_closes_at": "yesterday"}, False),
+        ({"status": "cancelled"}, False),
+    ],
+)
+def test_the_meeting_page_offers_register_only_while_the_form_takes_registrations(client, now, fields, offered):
+    from app.meetings.models import MeetingStatus
+
+    values = {"tomorrow": now + timedelta(days=1), "yesterday": now - timedelta(hours=1)}
+    fields = {key: values.get(value, value) for key, value in fields.items()}
+    if fields.get("status") == "cancelled":
+        fields["status"] = MeetingStatus.CANCELLED
+    meeting = make_open_meeting(now=now - timedelta(days=2), **fields)
+    page = client.get(f"/meetings/{meeting.slug}").text
+    assert (f'href="/meetings/{meeting.slug}/register"' in page) is offered
+    form = client.get(f"/meetings/{meeting.slug}/register").text
+    assert ('name="email"' in form) is offered
