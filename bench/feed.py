@@ -22,6 +22,7 @@ from app.calendar import feed_calendar, invites  # noqa: E402
 from app.calendar.services import list_feed_meetings  # noqa: E402
 from app.calendar.timezones import vtimezone  # noqa: E402
 from app.extensions import db, page_cache  # noqa: E402
+from app.meetings.catalogue import CatalogueState  # noqa: E402
 from app.meetings.models import Meeting, MeetingStatus, MeetingType  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
@@ -78,6 +79,9 @@ def main():
         app = create_app(config)
         with app.app_context():
             db.create_all()
+            # The migrations seed the catalogue version's row, create_all does not; without
+            # it the calendars have no ETag and no cache.
+            db.session.add(CatalogueState(id=1, version=0))
             make_meetings(options.meetings)
             print(table(app, options))
             db.session.remove()
