@@ -1,12 +1,18 @@
 """The .ics routes and feeds through the client: what they serve, filter, hide and answer to pollers."""
 
-import pytest
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
-from app.calendar import meeting_uid
+import pytest
+from sqlalchemy import update
+
+from app.calendar import invites, meeting_uid
 from app.extensions import db, page_cache
+from app.meetings.catalogue import CatalogueState, get_catalogue_state
 from app.meetings.models import Domain, MeetingStatus, MeetingType
-from tests.helpers.calendar import check_lines, read_all
+from tests.helpers.calendar import check_lines, content_lines, read_all
 from tests.helpers.factories import make_meeting, make_past_meeting, make_session
+from tests.helpers.locale import label_meeting_types_by_reader
 
 
 def uids(response):
@@ -167,3 +173,77 @@ def test_the_meetings_list_offers_the_feed_as_webcal_and_https(app, client):
     https = client.get("/meetings/", base_url="https://elsewhere.example").get_data(as_text=True)
     assert 'href="https://meetings.example/calendar.ics"' in https
     assert 'href="webcal://meetings.example/calendar.ics"' in https
+
+
+# --- The language of calendars, and the one catalogue version -------------------------
+
+
+def categories(response) -> list[str]:
+    assert response.status_code == 200, response.status_code
+    return content_lines(response.data, "CATEGORIES")
+
+
+def test_each_meetings_event_is_written_once_per_language(app, client, monkeypatch):
+    label_meeting_types_by_reader(monkeypatch)  # the response cache is off: only the event cache runs
+    meeting = make_meeting()
+    for _ in range(2):
+        assert categories(client.get("/calendar.ics?lang=fr")) == ["CATEGORIES:Thematic Meeting [fr]"]
+        assert categories(client.get("/calendar.ics")) == ["CATEGORIES:Thematic Meeting [en]"]
+        assert categories(client.get(f"/meetings/{meeting.slug}.ics?lang=ar")) == ["CATEGORIES:Thematic Meeting [ar]"]
+    assert len(invites._event_cache) == 3
+
+
+def test_a_cached_calendar_is_never_served_in_another_language(app, client, monkeypatch):
+    app.config["PAGE_CACHE_SECONDS"] = 30
+    label_meeting_types_by_reader(monkeypatch)
+    make_meeting()
+    french = client.get("/calendar.ics?lang=fr")
+    english = client.get("/calendar.ics")
+    assert categories(french) == ["CATEGORIES:Thematic Meeting [fr]"]
+    assert categories(english) == ["CATEGORIES:Thematic Meeting [en]"]
+    assert french.headers["ETag"] != english.headers["ETag"]
+    assert client.get("/calendar.ics", headers={"If-None-Match": french.headers["ETag"]}).status_code == 200
+
+
+def test_calendars_take_their_language_from_the_address_only(app, client, monkeypatch):
+    label_meeting_types_by_reader(monkeypatch)
+    meeting = make_meeting()
+    client.set_cookie("lang", "fr")
+    for path in ("/calendar.ics", f"/meetings/{meeting.slug}.ics"):
+        response = client.get(path, headers={"Accept-Language": "fr"})
+        assert categories(response) == ["CATEGORIES:Thematic Meeting [en]"], path
+    assert categories(client.get("/calendar.ics?lang=fr")) == ["CATEGORIES:Thematic Meeting [fr]"]
+
+
+def test_last_modified_is_when_the_catalogue_version_last_rose(app, client):
+    meeting = make_meeting()
+    long_ago = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    db.session.execute(update(CatalogueState).values(changed_at=long_ago))  # not a change to the catalogue
+    db.session.commit()
+    first = client.get("/calendar.ics")
+    assert parsedate_to_datetime(first.headers["Last-Modified"]) == long_ago
+    assert client.get("/calendar.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+    assert client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+    meeting.venue = "Sheraton Addis"
+    db.session.commit()
+    version, changed_at = get_catalogue_state()
+    assert changed_at > long_ago + timedelta(days=1)
+    changed = client.get("/calendar.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert changed.status_code == 200
+    assert parsedate_to_datetime(changed.headers["Last-Modified"]) == changed_at.replace(microsecond=0)
+    assert client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+    ics = client.get(f"/meetings/{meeting.slug}.ics")
+    assert ics.headers["Last-Modified"] == changed.headers["Last-Modified"]  # the same one version
+    assert client.get("/calendar.ics", headers={"If-None-Match": changed.headers["ETag"]}).status_code == 304
+
+
+def test_the_version_never_moves_back_in_time(app):
+    meeting = make_meeting()
+    ahead = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)  # set by an instance whose clock is ahead
+    db.session.execute(update(CatalogueState).values(changed_at=ahead))
+    db.session.commit()
+    version, _ = get_catalogue_state()
+    meeting.title = "Renamed"
+    db.session.commit()
+    assert get_catalogue_state() == (version + 1, ahead)

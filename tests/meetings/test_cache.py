@@ -1,14 +1,19 @@
-"""The page cache's version check on PostgreSQL: one held autocommit connection per thread."""
+"""The page cache: its version check (on PostgreSQL one held autocommit connection per thread),
+and what it shares: only what is the same for every reader of a language."""
 
 import os
+from datetime import UTC
 
 import pytest
+from flask import make_response, session
 from sqlalchemy import text
 
-from app.extensions import db
-from app.meetings.cache import read_catalogue_version
+from app.extensions import db, page_cache
+from app.meetings.cache import cached_response, read_catalogue_state, read_catalogue_version
+from app.meetings.catalogue import get_catalogue_state
 from app.meetings.services import get_catalogue_version
 from tests.helpers.factories import make_meeting
+from tests.helpers.locale import label_meeting_types_by_reader
 
 on_postgres = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -21,6 +26,8 @@ def test_the_version_read_outside_the_session_is_the_sessions(app):
     assert read_catalogue_version() == get_catalogue_version() is not None
     make_meeting()
     assert read_catalogue_version() == get_catalogue_version()
+    version, changed_at = read_catalogue_state()
+    assert (version, changed_at) == get_catalogue_state() and changed_at.tzinfo is UTC
 
 
 @on_postgres
@@ -39,3 +46,125 @@ def test_a_lost_connection_is_replaced_and_pages_stay_right(app, client, config_
     db.session.commit()
     assert "After the restart" in client.get(f"/meetings/{meeting.slug}").text
     assert "After the restart" in client.get(f"/meetings/{meeting.slug}").text
+
+
+# --- What is shared: only what is the same for every reader of a language ------------
+
+
+@pytest.fixture
+def config_overrides():
+    return {"PAGE_CACHE_SECONDS": 300}  # the page cache on, as in production
+
+
+def entries() -> int:
+    return len(page_cache.cache._cache)
+
+
+def signed_in(app, user_id="7"):
+    """A client whose session holds the identity Flask-Login keeps for a signed-in user."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+    return client
+
+
+def test_a_page_rendered_for_a_signed_in_reader_is_never_served_to_anyone_else(app, monkeypatch):
+    label_meeting_types_by_reader(monkeypatch)
+    meeting = make_meeting()
+    path = f"/meetings/{meeting.slug}"
+    mine = signed_in(app).get(path)
+    assert "Thematic Meeting [en] (signed in as 7)" in mine.text
+    assert mine.headers["Cache-Control"] == "private, no-cache"
+    assert entries() == 0
+    anonymous = app.test_client().get(path)
+    assert "signed in as" not in anonymous.text and "Thematic Meeting [en]" in anonymous.text
+    assert anonymous.headers["Cache-Control"] == "public, no-cache"
+
+
+def test_a_cached_anonymous_page_is_never_served_to_a_signed_in_reader(app, monkeypatch):
+    label_meeting_types_by_reader(monkeypatch)
+    meeting = make_meeting()
+    path = f"/meetings/{meeting.slug}"
+    assert "signed in as" not in app.test_client().get(path).text
+    assert entries() == 1
+    assert "(signed in as 7)" in signed_in(app).get(path).text
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", "7|signature")  # signed in again by Flask-Login's cookie
+    assert remembered.get(path).headers["Cache-Control"] == "private, no-cache"
+
+
+def test_a_page_with_a_flashed_message_is_neither_stored_nor_served_from_the_cache(app):
+    meeting = make_meeting()
+    path = f"/meetings/{meeting.slug}"
+    assert "Saved." not in app.test_client().get(path).text  # cached for everyone
+    visitor = app.test_client()
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("success", "Saved.")]
+    assert "Saved." in visitor.get(path).text
+    assert "Saved." not in app.test_client().get(path).text
+    assert entries() == 1
+
+
+def test_a_response_that_sets_a_cookie_or_changes_the_session_is_never_stored(app):
+    renders = []
+
+    def sets_a_cookie():
+        renders.append("cookie")
+        response = make_response(f"render {len(renders)}")
+        response.set_cookie("choice", "mine")
+        return response
+
+    def writes_the_session():
+        renders.append("session")
+        session["seen"] = True
+        return f"render {len(renders)}"
+
+    app.add_url_rule("/sets-a-cookie", view_func=cached_response(sets_a_cookie))
+    app.add_url_rule("/writes-the-session", view_func=cached_response(writes_the_session))
+    for path, cookie in (("/sets-a-cookie", "choice=mine"), ("/writes-the-session", "session=")):
+        first, second = app.test_client().get(path), app.test_client().get(path)
+        assert first.text != second.text, path  # each rendered for its own reader
+        assert second.headers["Set-Cookie"].startswith(cookie)
+        assert second.headers["Cache-Control"] == "private, no-cache"
+    assert entries() == 0
+
+
+def test_text_in_one_language_is_never_served_for_another(app, monkeypatch):
+    label_meeting_types_by_reader(monkeypatch)
+    meeting = make_meeting()
+    path = f"/meetings/{meeting.slug}"
+
+    def label(accept=None, cookie=None):
+        client = app.test_client()
+        if cookie:
+            client.set_cookie("lang", cookie)
+        page = client.get(path, headers={"Accept-Language": accept} if accept else {}).text
+        return page.split('<p class="eyebrow">')[1].split("</p>")[0]
+
+    for _ in range(2):  # rendered, then served from the cache
+        assert label("fr") == "Thematic Meeting [fr]"
+        assert label() == "Thematic Meeting [en]"
+        assert label("en", cookie="fr") == "Thematic Meeting [fr]"
+        assert label("ar") == "Thematic Meeting [ar]"  # an English interface, but Arabic in the key
+    assert entries() == 3
+    assert label("de") == "Thematic Meeting [en]"  # English, and its cached copy
+    assert entries() == 3
+
+
+def test_a_page_named_in_the_address_keeps_its_links_to_itself(app):
+    make_meeting()
+    assert 'href="/meetings/archive?lang=fr"' in app.test_client().get("/?lang=fr").text
+    chosen = app.test_client()
+    chosen.set_cookie("lang", "fr")
+    page = chosen.get("/").text  # French too, but no one asked for French links
+    assert '<html lang="fr">' in page and "?lang=fr" not in page
+    for number in range(10):  # an unknown code is English without lang=, not a new copy
+        page = app.test_client().get(f"/?lang=zz{number}").text
+        assert '<html lang="en">' in page and "?lang=" not in page and "zz" not in page
+    assert entries() == 3
+
+
+def test_a_query_the_key_leaves_out_is_never_stored_in_a_page(app):
+    app.test_client().get("/?utm_source=planted")
+    page = app.test_client().get("/").text  # the language links return to this page
+    assert "planted" not in page and 'href="/language/fr?next=/"' in page
