@@ -20,14 +20,15 @@ $(VENV)/.requirements-dev: requirements-dev.txt $(VENV)/.requirements
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-# The mail worker runs beside the server and stops with it. The development configuration
+# The mail and job workers run beside the server and stop with it. The development configuration
 # (its key is public) is named here, never a default, and answers loopback only.
 run: export FLASK_CONFIG := development
 run: $(VENV)/.requirements
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
-	$(BIN)/flask mail work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask mail work & mailer=$$!; $(BIN)/flask jobs work & jobs=$$!; \
+	trap 'kill $$mailer $$jobs 2>/dev/null' EXIT INT TERM; \
 	BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The browser tests drive Debian's Chromium; install it when it is missing.
