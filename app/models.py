@@ -2,6 +2,7 @@
 
 from app.files.storage import StoredFile  # noqa: F401
 from app.jobs.models import Job  # noqa: F401
+from app.mail.attachments import OutboxAttachment  # noqa: F401
 from app.mail.outbox import OutboxAttempt, OutboxMessage  # noqa: F401
 from app.meetings.catalogue import CatalogueState  # noqa: F401
 from app.meetings.models import Document, Meeting, ProgrammeSession  # noqa: F401

@@ -7,6 +7,7 @@ has its email. The worker (``app.mail.worker``) sends the rows after the commit.
 
 import enum
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from email.utils import make_msgid, parseaddr
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
+from app.mail.attachments import Attachment, OutboxAttachment, check_attachments, store_attachments
 from app.text import clean_single_line, single_line_problem
 
 
@@ -79,7 +81,14 @@ class OutboxMessage(db.Model):
     sending_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: What the email is about, for the email log; plain ids because the outbox knows no
+    #: domain. Emptied when the meeting or registration is deleted; the email stays.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)
 
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", passive_deletes=True, order_by=OutboxAttachment.position
+    )
     attempt_log: Mapped[list["OutboxAttempt"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", passive_deletes=True, order_by="OutboxAttempt.id"
     )
@@ -121,8 +130,15 @@ def enqueue(
     html: str,
     calendar: str | bytes | None = None,
     calendar_method: str | None = None,
+    meeting_id: int | None = None,
+    registration_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboxMessage:
-    """Queue one email in the caller's transaction (added, not committed)."""
+    """Queue one email in the caller's transaction (added, not committed).
+
+    Attachments are checked before anything is added (``AttachmentRefused``), then stored
+    in the blob store, which flushes the session to find bytes it already holds.
+    """
     to_email = _address(to_email)
     # Names and subjects come from what people typed: cleaned, never refused, so one
     # delegate's odd character cannot roll back a change that emails many others.
@@ -131,6 +147,8 @@ def enqueue(
     if not isinstance(text, str) or not isinstance(html, str):
         raise ValueError("text and html must be strings")
     calendar, method = _calendar(calendar, calendar_method)
+    meeting_id, registration_id = _reference("meeting_id", meeting_id), _reference("registration_id", registration_id)
+    attachments = check_attachments(attachments, html)
     now = utcnow()
     message = OutboxMessage(
         to_email=to_email,
@@ -145,9 +163,18 @@ def enqueue(
         attempts=0,
         next_attempt_at=now,
         created_at=now,
+        meeting_id=meeting_id,
+        registration_id=registration_id,
     )
     db.session.add(message)
+    store_attachments(message, attachments)
     return message
+
+
+def _reference(field: str, value) -> int | None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise ValueError(f"{field} must be an id or None, not {value!r}")
+    return value
 
 
 def _header_text(field: str, value: str, max_length: int) -> str:
