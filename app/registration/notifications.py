@@ -63,6 +63,9 @@ def _queue(registration: Registration, template: str, subject: str, *, invite=No
         html=render_template(f"mail/{template}.html", **context),
         calendar=invite.decode() if invite else None,
         calendar_method=method,
+        # Services flush a new registration before they tell the delegate, so it has its id.
+        meeting_id=registration.meeting_id,
+        registration_id=registration.id,
     )
 
 
