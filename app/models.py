@@ -6,4 +6,5 @@ from app.mail.attachments import OutboxAttachment  # noqa: F401
 from app.mail.outbox import OutboxAttempt, OutboxMessage  # noqa: F401
 from app.meetings.catalogue import CatalogueState  # noqa: F401
 from app.meetings.models import Document, Meeting, ProgrammeSession  # noqa: F401
+from app.registration.history import RegistrationEvent  # noqa: F401
 from app.registration.models import Organisation, Registration  # noqa: F401

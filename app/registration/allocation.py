@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.meetings.models import Meeting
+from app.registration import history
 from app.registration.models import Registration, RegistrationStatus
 
 
@@ -71,6 +72,7 @@ def promote_waitlisted(meeting: Meeting) -> list[Registration]:
             break
         if under_quota(meeting, candidate.delegation):
             take_seat(meeting, candidate)
+            history.because(candidate, "a seat became free: promoted from the waiting list")
             db.session.flush()
             promoted.append(candidate)
     return promoted

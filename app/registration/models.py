@@ -89,8 +89,9 @@ class Registration(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     #: Unguessable public identifier: signed into every link and used as the invite's UID.
     uid: Mapped[str] = mapped_column(String(40), unique=True, default=new_uid)
+    #: active_history: the state it leaves is loaded when it changes, for the history row.
     status: Mapped[RegistrationStatus] = mapped_column(
-        enum_column(RegistrationStatus), default=RegistrationStatus.UNCONFIRMED
+        enum_column(RegistrationStatus), default=RegistrationStatus.UNCONFIRMED, active_history=True
     )
     salutation: Mapped[str] = mapped_column(String(20))
     first_name: Mapped[str] = mapped_column(String(100))

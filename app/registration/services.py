@@ -13,7 +13,7 @@ from app.actors import Actor
 from app.extensions import db
 from app.meetings.locks import lock_meeting
 from app.meetings.models import Meeting
-from app.registration import allocation, notifications
+from app.registration import allocation, history, notifications
 from app.registration.data import RegistrationData, RegistrationResult
 from app.registration.exceptions import RegistrationRefused
 from app.registration.links import may_email_links
@@ -96,6 +96,7 @@ def register_delegate(meeting: Meeting, data: RegistrationData, now: datetime, *
     errors = check_rules(meeting, data, now)
     if errors:
         raise RegistrationRefused(errors)
+    history.acting(now, actor, "registered")
     existing = get_live_registration(meeting, email)
     if existing is not None and _expired(existing, now):
         db.session.delete(existing)
@@ -137,6 +138,7 @@ def confirm_registration(registration: Registration, now: datetime, *, actor: Ac
     if meeting.is_cancelled:
         db.session.rollback()
         raise RegistrationRefused({"": "This meeting has been cancelled, so registrations can no longer be confirmed."})
+    history.acting(now, actor, "address confirmed")
     registration.email_confirmed_at = now
     allocation.place(meeting, registration, now)
     db.session.flush()
@@ -152,6 +154,7 @@ def approve_registration(registration: Registration, now: datetime, *, actor: Ac
     if registration.status is not RegistrationStatus.AWAITING_APPROVAL:
         db.session.rollback()
         raise RegistrationRefused({"": "Only a registration awaiting approval can be approved."})
+    history.acting(now, actor, "approved by the organisers")
     allocation.place(meeting, registration, now, approved=True)
     registration.updated_at = now
     db.session.flush()
@@ -168,6 +171,7 @@ def cancel_registration(registration: Registration, now: datetime, *, actor: Act
         db.session.rollback()
         return []
     had_seat = registration.status is RegistrationStatus.CONFIRMED
+    history.acting(now, actor, "cancelled")
     allocation.release_seat(meeting, registration)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
@@ -204,6 +208,7 @@ def update_registration(
     if errors:
         db.session.rollback()
         raise RegistrationRefused(errors)
+    history.acting(now, actor, "details edited")
     _apply(registration, data)
     registration.updated_at = now
     promoted = allocation.promote_waitlisted(meeting)
