@@ -144,7 +144,7 @@ class Servers:
         self.masters[name] = subprocess.Popen(args, env=env, start_new_session=True, stdin=subprocess.DEVNULL)
         return self.masters[name].pid
 
-    def wait_ready(self, name, port, path, seconds=30):
+    def wait_ready(self, name, port, path, seconds=120):  # workers import the app after they fork
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.masters[name].poll() is not None:

@@ -138,8 +138,8 @@ start_server() {
     PIDS="$PIDS $LAST_PID"
 }
 
-wait_ready() {  # wait_ready NAME URL
-    "$PY" "$BENCH/pagetime.py" --wait 30 "$2" || { cat "$WORK/$1.log" >&2; die "$1 did not answer 200 at $2"; }
+wait_ready() {  # wait_ready NAME URL; workers import the app after they fork, several seconds each on a busy machine
+    "$PY" "$BENCH/pagetime.py" --wait 120 "$2" || { cat "$WORK/$1.log" >&2; die "$1 did not answer 200 at $2"; }
 }
 
 SERVERS_UP=0
