@@ -131,9 +131,20 @@ class Registration(db.Model):
     #: When the registration's links were last emailed; emailing them again waits
     #: REMINDER_EMAIL_SECONDS, so no one can flood an address through the form.
     links_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Raised whenever something this delegate's own invite shows changes (their name, role,
+    #: days); the invite's SEQUENCE is the meeting's plus this, so it never goes down.
+    invite_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     meeting: Mapped[Meeting] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+    #: What the delegate's personal invite shows of the registration itself.
+    INVITE_FIELDS = ("first_name", "last_name", "role", "days")
+
+    @property
+    def invite_sequence(self) -> int:
+        """The SEQUENCE of this delegate's invite: it rises with the meeting's and with theirs."""
+        return self.meeting.ical_sequence + self.invite_revision
 
     @property
     def full_name(self):

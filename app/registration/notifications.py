@@ -31,7 +31,7 @@ def _invite(registration: Registration, *, cancel=False) -> bytes:
     meeting = registration.meeting
     role = "OPT-PARTICIPANT" if registration.role is DelegateRole.OBSERVER else "REQ-PARTICIPANT"
     # A delegate's own cancellation must outrank the last invite they received.
-    sequence = meeting.ical_sequence + 1 if cancel and not meeting.is_cancelled else None
+    sequence = registration.invite_sequence + (1 if cancel and not meeting.is_cancelled else 0)
     return personal_invite(
         meeting,
         uid=invite_uid(registration),
@@ -101,6 +101,13 @@ def registration_cancelled(registration: Registration, *, had_seat: bool):
     invite = _invite(registration, cancel=True) if had_seat else None
     return _queue(
         registration, "cancelled", "Registration cancelled", invite=invite, method="CANCEL" if invite else None
+    )
+
+
+def invite_updated(registration: Registration):
+    """A confirmed delegate changed what their invite shows: the updated invite."""
+    return _queue(
+        registration, "invite_updated", "Calendar invitation updated", invite=_invite(registration), method="REQUEST"
     )
 
 

@@ -31,7 +31,10 @@ from app.registration.rules import (
 CONFIRMATION_HOURS = 48
 
 
-def _apply(registration: Registration, data: RegistrationData):
+def _apply(registration: Registration, data: RegistrationData) -> bool:
+    """Store ``data`` on the registration; whether what its invite shows changed (then the
+    invite's revision rises)."""
+    shown = tuple(getattr(registration, name) for name in Registration.INVITE_FIELDS)
     country, organisation_id = parse_delegation(data.delegation)
     registration.country, registration.organisation_id = country, organisation_id
     registration.delegation = delegation_key(country, organisation_id)
@@ -55,6 +58,10 @@ def _apply(registration: Registration, data: RegistrationData):
     registration.passport_number = data.passport_number if visa else None
     registration.date_of_birth = data.date_of_birth if visa else None
     registration.passport_expiry = data.passport_expiry if visa else None
+    if registration.id is None or shown == tuple(getattr(registration, name) for name in Registration.INVITE_FIELDS):
+        return False
+    registration.invite_revision += 1
+    return True
 
 
 def get_live_registration(meeting: Meeting, email: str) -> Registration | None:
@@ -209,10 +216,12 @@ def update_registration(
         db.session.rollback()
         raise RegistrationRefused(errors)
     history.acting(now, actor, "details edited")
-    _apply(registration, data)
+    invite_changed = _apply(registration, data)
     registration.updated_at = now
     promoted = allocation.promote_waitlisted(meeting)
     db.session.flush()
+    if invite_changed and registration.status is RegistrationStatus.CONFIRMED:
+        notifications.invite_updated(registration)
     for delegate in promoted:
         _tell_status(delegate)
     db.session.commit()

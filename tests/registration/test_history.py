@@ -68,3 +68,63 @@ def test_a_state_changed_outside_a_service_is_refused(app, now):
     db.session.rollback()
     assert db.session.get(Registration, registration.id).status is S.UNCONFIRMED
     assert len(list_events(registration)) == 1
+
+
+# --- the personal invite's revision ---------------------------------------------------
+
+
+def _sequence(message):
+    import icalendar
+
+    (event,) = icalendar.Calendar.from_ical(message.calendar).walk("VEVENT")
+    return int(event["SEQUENCE"])
+
+
+def test_an_edit_of_what_the_invite_shows_sends_it_again_with_a_higher_sequence(app, now):
+    from tests.helpers.factories import make_registration
+    from tests.helpers.outbox import queued
+
+    meeting = make_open_meeting(dates=(now.date() + timedelta(days=40), now.date() + timedelta(days=41)))
+    registration = make_registration(meeting, email="amina@mfa.example", first_name="Amina")
+    first = _sequence(queued("amina@mfa.example")[-1])
+    mine = Actor.delegate(registration)
+    services.update_registration(
+        registration,
+        registration_data(email=registration.email, first_name="Aminata", last_name="Tesfaye"),
+        now,
+        actor=mine,
+    )
+    updated = queued("amina@mfa.example")[-1]
+    assert updated.calendar_method == "REQUEST" and "Aminata" in updated.calendar
+    assert _sequence(updated) == first + 1
+    before = len(queued("amina@mfa.example"))
+    services.update_registration(
+        registration,
+        registration_data(email=registration.email, first_name="Aminata", last_name="Tesfaye", position="Consul"),
+        now,
+        actor=mine,
+    )
+    assert len(queued("amina@mfa.example")) == before  # the invite shows no position: nothing sent
+
+
+def test_the_invite_sequence_adds_the_meetings_and_never_goes_down(app, now):
+    from app.meetings.changes import MeetingEdit
+    from app.registration.meeting_changes import change_meeting
+    from tests.helpers.factories import make_registration
+    from tests.helpers.outbox import queued
+
+    meeting = make_open_meeting()
+    registration = make_registration(meeting, email="seq@mfa.example")
+    services.update_registration(
+        registration,
+        registration_data(email=registration.email, last_name="Renamed"),
+        now,
+        actor=Actor.delegate(registration),
+    )
+    after_edit = _sequence(queued("seq@mfa.example")[-1])
+    edit = MeetingEdit.of(meeting)
+    change_meeting(meeting, MeetingEdit(**{**edit.__dict__, "title": "Renamed meeting"}), now, actor=ORGANISER)
+    after_move = _sequence(queued("seq@mfa.example")[-1])
+    assert after_move > after_edit
+    cancel = services.cancel_registration(registration, now, actor=Actor.delegate(registration))
+    assert cancel == [] and _sequence(queued("seq@mfa.example")[-1]) > after_move
