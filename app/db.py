@@ -39,10 +39,15 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC)
 
 
-def enum_column(cls):
-    """An enum column holding the members' values, checked by the database."""
+def enum_column(cls, name: str | None = None):
+    """An enum column holding the members' values, checked by the database.
+
+    ``name`` names its check constraint; two columns of one enum in one table need their own.
+    """
+    named = {"name": name} if name else {}  # unnamed, the enum takes its class's name
     return Enum(
         cls,
+        **named,
         native_enum=False,
         create_constraint=True,
         length=40,

@@ -69,3 +69,11 @@ def canonical_email(value: str) -> str:
     except EmailNotValidError:
         raise InvalidEmail("Enter a valid email address, such as name@ministry.gov.") from None
     return checked.ascii_email.lower()
+
+
+def fold(value: str) -> str:
+    """``value`` as a search key: accents and case folded, punctuation made spaces, so that
+    "gebre" finds "Gebre-Medhin" and "cote" finds "Côte d'Ivoire" on any database."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return " ".join("".join(char if char.isalnum() else " " for char in plain).split())

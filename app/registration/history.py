@@ -30,8 +30,8 @@ class RegistrationEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
     #: NULL for the first row: the registration was made.
-    from_status: Mapped[RegistrationStatus | None] = mapped_column(enum_column(RegistrationStatus))
-    to_status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus))
+    from_status: Mapped[RegistrationStatus | None] = mapped_column(enum_column(RegistrationStatus, "from_status"))
+    to_status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "to_status"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: The Actor: its kind, its reference (a registration's uid, an account's id) and label.
     actor_kind: Mapped[str] = mapped_column(String(20))

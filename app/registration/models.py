@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
 from app.meetings.models import Meeting, country_name
+from app.text import fold
 
 
 class RegistrationStatus(enum.Enum):
@@ -81,6 +82,7 @@ class Registration(db.Model):
         ),
         Index("ix_registration_meeting_status", "meeting_id", "status"),
         Index("ix_registration_meeting_delegation", "meeting_id", "delegation"),
+        Index("ix_registration_meeting_search_key", "meeting_id", "search_key"),
         CheckConstraint("email = lower(email)", name="email_lower_case"),
         CheckConstraint("(country IS NULL) != (organisation_id IS NULL)", name="one_delegation"),
     )
@@ -134,6 +136,8 @@ class Registration(db.Model):
     #: Raised whenever something this delegate's own invite shows changes (their name, role,
     #: days); the invite's SEQUENCE is the meeting's plus this, so it never goes down.
     invite_revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Name, email and delegation folded (app.text.fold) for search, written with the details.
+    search_key: Mapped[str] = mapped_column(String(700), default="", server_default="")
 
     meeting: Mapped[Meeting] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
@@ -145,6 +149,13 @@ class Registration(db.Model):
     def invite_sequence(self) -> int:
         """The SEQUENCE of this delegate's invite: it rises with the meeting's and with theirs."""
         return self.meeting.ical_sequence + self.invite_revision
+
+    def refresh_search_key(self) -> None:
+        """Set after the details change; the delegation is read by its key, not the relationship,
+        which is loaded only at the next flush."""
+        organisation = db.session.get(Organisation, self.organisation_id) if self.organisation_id else None
+        delegation = organisation.display_name if organisation else country_name(self.country)
+        self.search_key = fold(" ".join((self.first_name, self.last_name, self.email, delegation or "")))
 
     @property
     def full_name(self):

@@ -58,6 +58,7 @@ def _apply(registration: Registration, data: RegistrationData) -> bool:
     registration.passport_number = data.passport_number if visa else None
     registration.date_of_birth = data.date_of_birth if visa else None
     registration.passport_expiry = data.passport_expiry if visa else None
+    registration.refresh_search_key()
     if registration.id is None or shown == tuple(getattr(registration, name) for name in Registration.INVITE_FIELDS):
         return False
     registration.invite_revision += 1
@@ -72,6 +73,15 @@ def get_live_registration(meeting: Meeting, email: str) -> Registration | None:
             Registration.status != RegistrationStatus.CANCELLED,
         )
     )
+
+
+def find_registrations(meeting: Meeting, query: str) -> list[Registration]:
+    """The meeting's registrations whose name, email or delegation holds every word of ``query``,
+    whatever their accents and case."""
+    statement = select(Registration).where(Registration.meeting_id == meeting.id)
+    for word in text.fold(query).split():
+        statement = statement.where(Registration.search_key.contains(word, autoescape=True))
+    return list(db.session.scalars(statement.order_by(Registration.last_name, Registration.first_name)))
 
 
 def get_registration(meeting: Meeting, uid: str) -> Registration | None:

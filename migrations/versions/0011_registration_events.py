@@ -21,7 +21,7 @@ STATUSES = ("unconfirmed", "confirmed", "waitlisted", "awaiting-approval", "canc
 def _status(name, nullable):
     return sa.Column(
         name,
-        sa.Enum(*STATUSES, name="registrationstatus", native_enum=False, create_constraint=True, length=40),
+        sa.Enum(*STATUSES, name=name, native_enum=False, create_constraint=True, length=40),
         nullable=nullable,
     )
 
