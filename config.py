@@ -56,6 +56,11 @@ class Config:
         self.MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "50"))
         #: Seconds the worker keeps reconnecting to record an outcome after the database went away.
         self.MAIL_DB_RETRY_SECONDS = float(os.environ.get("MAIL_DB_RETRY_SECONDS", "10"))
+        # The job worker (app/jobs/worker.py).
+        #: Seconds a worker holds a running job (renewed while it runs); a dead worker's job runs again after it.
+        self.JOBS_CLAIM_SECONDS = float(os.environ.get("JOBS_CLAIM_SECONDS", "300"))
+        #: Runs of a job whose worker died before it is given up.
+        self.JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
         #: Seconds a rendered public page may be served from the per-process cache.
         self.PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
         self.MAX_CONTENT_LENGTH = 32 * 1024 * 1024
