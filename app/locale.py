@@ -14,10 +14,13 @@ keep an explicit ``lang`` when the request had one. Flask-Babel's locale selecto
 to be ``resolve_locale``.
 """
 
+import functools
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, has_request_context, redirect, request, url_for
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 #: Languages the interface is written in.
 INTERFACE_LOCALES = ("en", "fr")
@@ -48,6 +51,14 @@ def url_locale() -> str | None:
     return known_locale(request.args.get("lang")) if has_request_context() else None
 
 
+@functools.lru_cache(maxsize=256)
+def _browser_locale(accept_language: str) -> str | None:
+    """The known language an Accept-Language header prefers. Kept per header: browsers send few
+    distinct ones, and parsing one costs nearly a tenth of serving a cached page. Nothing
+    invalidates an entry (the answer depends on the header alone); the least used go first."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(KNOWN_LOCALES)
+
+
 def locale_from_url(view):
     """Mark a view whose language comes from its address only (calendars, feeds)."""
     view.locale_from_url = True
@@ -60,7 +71,7 @@ def _resolve() -> tuple[str, bool]:
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     if code or getattr(view, "locale_from_url", False):
         return code or DEFAULT_LOCALE, False
-    code = known_locale(request.cookies.get(COOKIE_NAME)) or request.accept_languages.best_match(KNOWN_LOCALES)
+    code = known_locale(request.cookies.get(COOKIE_NAME)) or _browser_locale(request.headers.get("Accept-Language", ""))
     return code or DEFAULT_LOCALE, True
 
 
