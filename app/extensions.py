@@ -42,7 +42,16 @@ def make_limiter(app) -> Limiter:
     application's settings (key prefix, headers, fallback) on the instance, so a second
     application would count under the first one's.
     """
-    return Limiter(get_remote_address, app=app)
+    limiter = Limiter(get_remote_address, app=app)
+    # Only form posts are limited: reading a page costs the limiter nothing at all.
+    limiter.request_filter(_reads)
+    return limiter
+
+
+def _reads() -> bool:
+    from flask import request
+
+    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 @event.listens_for(Engine, "connect")
