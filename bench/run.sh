@@ -351,7 +351,7 @@ section_registration() {  # its own database and servers; writes results/registr
 
 section_feed() {
     say "calendar feed (bench/feed.py)"
-    { printf '\n### Calendar feed of 1,000 meetings\n\n'; "$PY" "$BENCH/feed.py"; } >>"$REPORT" || FAILED=1
+    { printf '\n### Calendar feed of 1,000 meetings\n\n'; "$PY" "$BENCH/feed.py"; echo; } >>"$REPORT" || FAILED=1
 }
 
 # Each section writes into its own report; one whose ceiling did not steady runs again.
