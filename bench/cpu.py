@@ -8,6 +8,7 @@ requests per second, that figure hardly moves when other jobs share the machine.
 Reads /proc only (Linux); backends are found by their process title
 ("postgres: 15/main: USER DATABASE HOST(PORT) STATE").
 """
+
 import json
 import os
 import sys

@@ -7,12 +7,14 @@ Builds the meetings in a throw-away SQLite database, then times
     changed, answered from the response cache, and a poller's conditional GET (304),
 and prints the best and median of each. Options: --meetings N, --runs N.
 """
+
 import argparse
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, time as clock, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,11 +28,18 @@ from app.meetings.catalogue import CatalogueState  # noqa: E402
 from app.meetings.models import Meeting, MeetingStatus, MeetingType  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
-PLACES = [("Africa/Addis_Ababa", "Addis Ababa", "ET"), ("Africa/Khartoum", "Khartoum", "SD"),
-          ("Europe/Rome", "Rome", "IT"), ("Europe/Berlin", "Berlin", "DE"), ("Europe/Brussels", "Brussels", "BE"),
-          ("Europe/Malta", "Valletta", "MT")]
-SUMMARY = ("Delegates of the member states and organisations discuss return, readmission and reintegration; "
-           "አዲስ አበባ · الخرطوم · 🌍. ") * 3
+PLACES = [
+    ("Africa/Addis_Ababa", "Addis Ababa", "ET"),
+    ("Africa/Khartoum", "Khartoum", "SD"),
+    ("Europe/Rome", "Rome", "IT"),
+    ("Europe/Berlin", "Berlin", "DE"),
+    ("Europe/Brussels", "Brussels", "BE"),
+    ("Europe/Malta", "Valletta", "MT"),
+]
+SUMMARY = (
+    "Delegates of the member states and organisations discuss return, readmission and reintegration; "
+    "አዲስ አበባ · الخرطوم · 🌍. "
+) * 3
 
 
 def make_meetings(count: int):
@@ -38,10 +47,17 @@ def make_meetings(count: int):
     types = list(MeetingType)
     for number in range(count):
         zone, city, country = PLACES[number % len(PLACES)]
-        meeting = Meeting(slug=f"bench-{number}", title=f"Thematic Meeting {number}, {city}; session {number % 7}",
-                          meeting_type=types[number % len(types)], timezone=zone, city=city, country=country,
-                          venue="Conference Centre, Hall B", summary=SUMMARY,
-                          status=MeetingStatus.CANCELLED if number % 25 == 0 else MeetingStatus.PUBLISHED)
+        meeting = Meeting(
+            slug=f"bench-{number}",
+            title=f"Thematic Meeting {number}, {city}; session {number % 7}",
+            meeting_type=types[number % len(types)],
+            timezone=zone,
+            city=city,
+            country=country,
+            venue="Conference Centre, Hall B",
+            summary=SUMMARY,
+            status=MeetingStatus.CANCELLED if number % 25 == 0 else MeetingStatus.PUBLISHED,
+        )
         start = today - timedelta(days=300) + timedelta(days=number % 1000)
         times = (clock(9), clock(17, 30)) if number % 4 else (None, None)
         meeting.set_schedule(start, start + timedelta(days=number % 3), *times)
@@ -89,7 +105,7 @@ def main():
 
 
 def table(app, options) -> str:
-    meetings = list_feed_meetings(datetime.now(timezone.utc))
+    meetings = list_feed_meetings(datetime.now(UTC))
     body = feed_calendar(meetings, name="Bench")
     client = app.test_client()
     changes = iter(range(10**6))
@@ -104,8 +120,10 @@ def table(app, options) -> str:
     etag = client.get("/calendar.ics").headers["ETag"]
     runs = options.runs
     rows = [
-        ("feed_calendar(), cold (no cache at all)", timed(lambda: feed_calendar(meetings, name="B"), runs,
-                                                          setup=empty_caches)),
+        (
+            "feed_calendar(), cold (no cache at all)",
+            timed(lambda: feed_calendar(meetings, name="B"), runs, setup=empty_caches),
+        ),
         ("feed_calendar(), each meeting's event cached", timed(lambda: feed_calendar(meetings, name="B"), runs)),
         ("GET /calendar.ics, cold (no cache at all)", timed(get, runs, setup=empty_caches)),
         ("GET /calendar.ics, just after a meeting changed", timed(get, runs, setup=change_one_meeting)),
@@ -113,14 +131,19 @@ def table(app, options) -> str:
     ]
     etag = client.get("/calendar.ics").headers["ETag"]
     rows.append(("GET /calendar.ics, If-None-Match (304)", timed(lambda: get(**{"If-None-Match": etag}), runs * 5)))
-    lines = [f"Calendar feed: {len(meetings)} meetings, {len(body) / 1024:.0f} KiB, "
-             f"{body.count(b'BEGIN:VTIMEZONE')} time zones", "",
-             f"| {'what':<48} | runs | best ms | median ms | median CPU ms |",
-             f"| {'-' * 48} | ---: | ------: | --------: | ------------: |"]
+    lines = [
+        f"Calendar feed: {len(meetings)} meetings, {len(body) / 1024:.0f} KiB, "
+        f"{body.count(b'BEGIN:VTIMEZONE')} time zones",
+        "",
+        f"| {'what':<48} | runs | best ms | median ms | median CPU ms |",
+        f"| {'-' * 48} | ---: | ------: | --------: | ------------: |",
+    ]
     for label, results in rows:
         wall, cpu = [r[0] for r in results], [r[1] for r in results]
-        lines.append(f"| {label:<48} | {len(results):>4} | {min(wall):>7.1f} | {statistics.median(wall):>9.1f} "
-                     f"| {statistics.median(cpu):>13.1f} |")
+        lines.append(
+            f"| {label:<48} | {len(results):>4} | {min(wall):>7.1f} | {statistics.median(wall):>9.1f} "
+            f"| {statistics.median(cpu):>13.1f} |"
+        )
     return "\n".join(lines)
 
 

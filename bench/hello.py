@@ -1,7 +1,8 @@
 """The framework's ceiling: one Flask route, served with the app's gunicorn settings.
 
-    gunicorn --pythonpath bench hello:app
+gunicorn --pythonpath bench hello:app
 """
+
 from flask import Flask
 
 app = Flask(__name__)

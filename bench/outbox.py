@@ -11,6 +11,7 @@ loopback port in its own process, runs the worker (``send_pending`` passes, in
 arrived exactly once. Prints a summary and a ``BENCH_OUTBOX key=value ...`` line;
 exits 1 when a message was lost or doubled.
 """
+
 import argparse
 import multiprocessing
 import os
@@ -20,15 +21,17 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, datetime, time as dt_time, timezone
+from datetime import UTC, date, datetime
+from datetime import time as dt_time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.smtpsink import run_sink  # noqa: E402
-
 from sqlalchemy import create_engine, delete, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench.smtpsink import run_sink  # noqa: E402
+
 
 def _free_port():
     with socket.socket() as probe:
@@ -44,8 +47,9 @@ def _database_url():
     if parsed.get_backend_name() == "postgresql":
         engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
-            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                       {"name": parsed.database})
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+            )
             if not exists:
                 connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
         engine.dispose()
@@ -67,11 +71,20 @@ def _meeting():
     the calendar module exactly as registration emails carry them."""
     from app.meetings.models import Meeting, MeetingStatus, MeetingType
 
-    meeting = Meeting(id=1, slug="thematic-meeting-protection-abidjan", title="Thematic Meeting on Protection",
-                      meeting_type=MeetingType.THEMATIC_MEETING, status=MeetingStatus.PUBLISHED,
-                      timezone="Africa/Abidjan", venue="Hôtel Ivoire", city="Abidjan", country="CI",
-                      summary="Protection and durable solutions.", ical_sequence=0,
-                      updated_at=datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc))
+    meeting = Meeting(
+        id=1,
+        slug="thematic-meeting-protection-abidjan",
+        title="Thematic Meeting on Protection",
+        meeting_type=MeetingType.THEMATIC_MEETING,
+        status=MeetingStatus.PUBLISHED,
+        timezone="Africa/Abidjan",
+        venue="Hôtel Ivoire",
+        city="Abidjan",
+        country="CI",
+        summary="Protection and durable solutions.",
+        ical_sequence=0,
+        updated_at=datetime(2026, 11, 1, 8, 0, tzinfo=UTC),
+    )
     meeting.set_schedule(date(2027, 3, 10), date(2027, 3, 11), dt_time(9, 0), dt_time(17, 0))
     return meeting
 
@@ -93,12 +106,20 @@ def _prepare(app, count):
         meeting = _meeting()
         started = time.perf_counter()
         for number in range(count):
-            invite = personal_invite(meeting, uid=f"registration-{number}@bench.example",
-                                     attendee_name=f"Délégué {number}", attendee_email=f"delegate{number}@example.org")
-            enqueue(to_email=f"delegate{number}@example.org", to_name=f"Délégué {number}",
-                    subject=f"Registration confirmed: Thematic Meeting on Protection ({number})",
-                    text=f"Dear delegate {number},\n\nYour seat is confirmed.\n" + "Details.\n" * 30,
-                    html=f"<p>Dear delegate {number},</p>\n" + "\n".join([paragraph] * 3), calendar=invite)
+            invite = personal_invite(
+                meeting,
+                uid=f"registration-{number}@bench.example",
+                attendee_name=f"Délégué {number}",
+                attendee_email=f"delegate{number}@example.org",
+            )
+            enqueue(
+                to_email=f"delegate{number}@example.org",
+                to_name=f"Délégué {number}",
+                subject=f"Registration confirmed: Thematic Meeting on Protection ({number})",
+                text=f"Dear delegate {number},\n\nYour seat is confirmed.\n" + "Details.\n" * 30,
+                html=f"<p>Dear delegate {number},</p>\n" + "\n".join([paragraph] * 3),
+                calendar=invite,
+            )
             if number % 500 == 499:
                 db.session.commit()
         db.session.commit()
@@ -167,15 +188,22 @@ def main():
     exactly_once = received == Counter(message_id for message_id, _ in stored) and sent == args.messages
     rate = args.messages / seconds
     backend = make_url(url).get_backend_name()
-    print(f"outbox on {backend}: queued {args.messages} emails with invites in {queue_seconds:.2f} s; "
-          f"sent in {seconds:.2f} s = {rate:.0f} emails/s ({args.workers} worker(s), batch {args.batch_size}; "
-          f"CPU per email: worker {worker_cpu / args.messages * 1000:.2f} ms, "
-          f"SMTP sink {sink_cpu / args.messages * 1000:.2f} ms); "
-          + ("every message arrived exactly once" if exactly_once else
-             f"MISMATCH: {sum(received.values())} received, {len(received)} distinct, {sent} marked sent"))
-    print(f"BENCH_OUTBOX backend={backend} emails={args.messages} workers={args.workers} "
-          f"batch={args.batch_size} seconds={seconds:.3f} rate={rate:.1f} worker_cpu={worker_cpu:.3f} "
-          f"sink_cpu={sink_cpu:.3f} exactly_once={int(exactly_once)}")
+    print(
+        f"outbox on {backend}: queued {args.messages} emails with invites in {queue_seconds:.2f} s; "
+        f"sent in {seconds:.2f} s = {rate:.0f} emails/s ({args.workers} worker(s), batch {args.batch_size}; "
+        f"CPU per email: worker {worker_cpu / args.messages * 1000:.2f} ms, "
+        f"SMTP sink {sink_cpu / args.messages * 1000:.2f} ms); "
+        + (
+            "every message arrived exactly once"
+            if exactly_once
+            else f"MISMATCH: {sum(received.values())} received, {len(received)} distinct, {sent} marked sent"
+        )
+    )
+    print(
+        f"BENCH_OUTBOX backend={backend} emails={args.messages} workers={args.workers} "
+        f"batch={args.batch_size} seconds={seconds:.3f} rate={rate:.1f} worker_cpu={worker_cpu:.3f} "
+        f"sink_cpu={sink_cpu:.3f} exactly_once={int(exactly_once)}"
+    )
     return 0 if exactly_once else 1
 
 

@@ -6,6 +6,7 @@
 Prints one JSON object per URL (status codes seen, median, p90, min and max in ms,
 body size), which bench/report.py turns into a table. Exits 1 if any answer was not 200.
 """
+
 import argparse
 import http.client
 import json
@@ -48,9 +49,17 @@ def measure(url: str, requests: int, label: str) -> dict:
         statuses[status] = statuses.get(status, 0) + 1
         times.append(seconds * 1000)
     times.sort()
-    return {"label": label, "url": url, "statuses": statuses, "requests": requests, "bytes": size,
-            "median_ms": statistics.median(times), "p90_ms": times[int(0.9 * (len(times) - 1))],
-            "min_ms": times[0], "max_ms": times[-1]}
+    return {
+        "label": label,
+        "url": url,
+        "statuses": statuses,
+        "requests": requests,
+        "bytes": size,
+        "median_ms": statistics.median(times),
+        "p90_ms": times[int(0.9 * (len(times) - 1))],
+        "min_ms": times[0],
+        "max_ms": times[-1],
+    }
 
 
 def main():

@@ -26,6 +26,7 @@ Prints a Markdown report and writes it to bench/results/registration.md; when th
 itself unreliable on bench/run.sh's last run, bench/report.py's ``ceiling_state``). Exits
 1 on any violation, HTTP error or unexpected answer; stops every process it started.
 """
+
 import argparse
 import contextlib
 import itertools
@@ -42,7 +43,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -75,6 +76,7 @@ def percentile(values, share):
 
 # --- database ---------------------------------------------------------------------------
 
+
 def prepare_database(env, capacity, quota):
     """Empty and migrate the database, then add the benchmark meeting and a few others."""
     for command in ([BIN / "python", BENCH / "seed.py", "reset"], [BIN / "flask", "db", "upgrade"]):
@@ -87,14 +89,23 @@ def prepare_database(env, capacity, quota):
     from app.demo.loader import build_meeting
     from app.extensions import db
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rng = random.Random(2016)
     with configured_app(env):
-        spec = dict(slug=SLUG, title="Thematic Meeting on Migration Data", type="thematic-meeting",
-                    tz="Africa/Addis_Ababa", starts_in_days=60, length=3, times=("09:00", "17:30"),
-                    venue="United Nations Conference Centre", city="Addis Ababa", country="ET", host="ET",
-                    registration=dict(open_days_before=61, close_days_before=1, capacity=capacity,
-                                      delegation_quota=quota))
+        spec = dict(
+            slug=SLUG,
+            title="Thematic Meeting on Migration Data",
+            type="thematic-meeting",
+            tz="Africa/Addis_Ababa",
+            starts_in_days=60,
+            length=3,
+            times=("09:00", "17:30"),
+            venue="United Nations Conference Centre",
+            city="Addis Ababa",
+            country="ET",
+            host="ET",
+            registration=dict(open_days_before=61, close_days_before=1, capacity=capacity, delegation_quota=quota),
+        )
         spec["times"] = tuple(datetime.strptime(t, "%H:%M").time() for t in spec["times"])
         meeting = build_meeting(spec, now)
         others = [build_meeting(make_spec(index, rng, now, index % 2 == 0), now) for index in range(8)]
@@ -109,8 +120,21 @@ def prepare_database(env, capacity, quota):
 @contextlib.contextmanager
 def configured_app(env, **settings):
     """The app, configured like the servers (production, the benchmark's environment), in context."""
-    os.environ.update({k: env[k] for k in ("FLASK_CONFIG", "SECRET_KEY", "DATABASE_URL", "BASE_URL", "PROXY_HOPS",
-                                           "RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX", "RATE_LIMIT_FORM_POSTS")})
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "FLASK_CONFIG",
+                "SECRET_KEY",
+                "DATABASE_URL",
+                "BASE_URL",
+                "PROXY_HOPS",
+                "RATELIMIT_STORAGE_URI",
+                "RATELIMIT_KEY_PREFIX",
+                "RATE_LIMIT_FORM_POSTS",
+            )
+        }
+    )
     from app import create_app
     from app.extensions import db
     from config import load_config
@@ -129,6 +153,7 @@ def configured_app(env, **settings):
 
 # --- servers ----------------------------------------------------------------------------
 
+
 class Servers:
     """gunicorn masters started here, each in its own process group; ``stop`` ends them all."""
 
@@ -136,11 +161,25 @@ class Servers:
         self.work, self.masters = work, {}
 
     def start(self, name, port, env, *target):
-        args = [str(BIN / "gunicorn"), "--chdir", str(ROOT), "--bind", f"127.0.0.1:{port}",
-                "--workers", os.environ.get("BENCH_WORKERS", "4"),
-                "--worker-class", os.environ.get("BENCH_WORKER_CLASS", "sync"), "--graceful-timeout", "5",
-                "--log-level", "warning", "--error-logfile", str(self.work / f"{name}.log"),
-                *os.environ.get("BENCH_GUNICORN_ARGS", "").split(), *target]
+        args = [
+            str(BIN / "gunicorn"),
+            "--chdir",
+            str(ROOT),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            os.environ.get("BENCH_WORKERS", "4"),
+            "--worker-class",
+            os.environ.get("BENCH_WORKER_CLASS", "sync"),
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+            "--error-logfile",
+            str(self.work / f"{name}.log"),
+            *os.environ.get("BENCH_GUNICORN_ARGS", "").split(),
+            *target,
+        ]
         self.masters[name] = subprocess.Popen(args, env=env, start_new_session=True, stdin=subprocess.DEVNULL)
         return self.masters[name].pid
 
@@ -155,7 +194,7 @@ class Servers:
             except OSError:
                 pass
             time.sleep(0.2)
-        log = (self.work / f"{name}.log")
+        log = self.work / f"{name}.log"
         sys.exit(f"registration.py: {name} did not answer 200 at {path}\n{log.read_text() if log.exists() else ''}")
 
     def stop(self):
@@ -164,19 +203,16 @@ class Servers:
                 process.terminate()
         deadline = time.monotonic() + 10
         for process in self.masters.values():
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            try:  # the group: workers a killed master would leave behind
+            with contextlib.suppress(ProcessLookupError):  # the group: workers a killed master would leave behind
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             process.wait()
         self.masters = {}
 
 
 # --- load generator ---------------------------------------------------------------------
+
 
 class BadResponse(OSError):
     """An answer that is not well-formed HTTP, or cut short."""
@@ -266,9 +302,17 @@ class Registrar:
             page = page.decode()
             if self.states is None:
                 self.states = sorted(set(_STATE.findall(page)))
-            form = dict(csrf_token=_token(page), salutation="Dr", first_name="Amina", last_name=f"Delegate {index}",
-                        email=email, delegation=self._delegation(state["rng"]), position="Director",
-                        role="delegate", days=self.days)
+            form = dict(
+                csrf_token=_token(page),
+                salutation="Dr",
+                first_name="Amina",
+                last_name=f"Delegate {index}",
+                email=email,
+                delegation=self._delegation(state["rng"]),
+                position="Director",
+                role="delegate",
+                days=self.days,
+            )
             status, location, page = browser.request("POST", self.form_path, form)
             if status == 400 and QUOTA_REFUSAL in page.decode():
                 return "refused", email, steps
@@ -294,8 +338,9 @@ class Registrar:
         return now
 
     def _confirm_link(self, connection, email):
-        row = connection.execute("SELECT text FROM outbox_message WHERE to_email = %s ORDER BY id LIMIT 1",
-                                 (email,)).fetchone()
+        row = connection.execute(
+            "SELECT text FROM outbox_message WHERE to_email = %s ORDER BY id LIMIT 1", (email,)
+        ).fetchone()
         found = self.link.search(row[0]) if row else None
         if not found:
             raise FlowError("no confirmation link in the outbox")
@@ -344,6 +389,7 @@ def hello(port):
         except OSError as error:
             return f"error: {type(error).__name__}: {error}", "", {}
         return ("done" if status == 200 else f"error: /hello answered {status}"), "", {}
+
     return (lambda index: Browser(port)), work
 
 
@@ -360,31 +406,43 @@ def measure(name, clients, seconds, warmup, setup, work, master, database, reque
     done = [r for r in inside if r[2] == "done"]
     # The CPU covers every item of the phase, also those that ended after the deadline.
     items = max(sum(r[2] == "done" for r in results), 1)
-    ticks = {group: sum(value - before[group].get(pid, 0) for pid, value in after[group].items())
-             for group in ("workers", "postgres")}
+    ticks = {
+        group: sum(value - before[group].get(pid, 0) for pid, value in after[group].items())
+        for group in ("workers", "postgres")
+    }
     per_item = lambda n: n / after["ticks_per_second"] * 1000 / items  # noqa: E731
     requests = sum(requests_per_item if r[2] == "done" else len(r[4]) + 1 for r in inside)
-    return dict(name=name, warm=warm, results=warm + results, done=len(done), rate=len(done) / seconds,
-                requests=requests, rps=requests / seconds, p50=percentile([r[1] for r in done], 0.5),
-                p99=percentile([r[1] for r in done], 0.99),
-                server_ms=per_item(ticks["workers"] + ticks["postgres"]), postgres_ms=per_item(ticks["postgres"]),
-                client_ms=client_cpu * 1000 / items,
-                errors=Counter(r[2] for r in warm + results if r[2].startswith("error")),
-                refused=sum(r[2] == "refused" for r in warm + results),
-                steps={step: [r[4][step] for r in done if step in r[4]] for step in STEPS})
+    return dict(
+        name=name,
+        warm=warm,
+        results=warm + results,
+        done=len(done),
+        rate=len(done) / seconds,
+        requests=requests,
+        rps=requests / seconds,
+        p50=percentile([r[1] for r in done], 0.5),
+        p99=percentile([r[1] for r in done], 0.99),
+        server_ms=per_item(ticks["workers"] + ticks["postgres"]),
+        postgres_ms=per_item(ticks["postgres"]),
+        client_ms=client_cpu * 1000 / items,
+        errors=Counter(r[2] for r in warm + results if r[2].startswith("error")),
+        refused=sum(r[2] == "refused" for r in warm + results),
+        steps={step: [r[4][step] for r in done if step in r[4]] for step in STEPS},
+    )
 
 
 # --- outbox -----------------------------------------------------------------------------
 
+
 def send_outbox(env, seconds_limit=300):
     """Run the worker until the outbox is empty: emails sent (and with an invite), seconds, worker CPU per
     email, and the Message-IDs the sink received."""
+    from smtpsink import run_sink
     from sqlalchemy import func, select
 
     from app.extensions import db
     from app.mail.outbox import OutboxMessage
     from app.mail.worker import send_pending
-    from smtpsink import run_sink
 
     port = free_port()
     here, there = multiprocessing.Pipe()
@@ -411,14 +469,24 @@ def send_outbox(env, seconds_limit=300):
         if sink.is_alive():
             sink.kill()
             sink.join()
-    return dict(sent=sent, invites=invites, seconds=seconds, cpu_ms=cpu_seconds * 1000 / max(sent, 1),
-                rate=sent / seconds, ids=ids)
+    return dict(
+        sent=sent,
+        invites=invites,
+        seconds=seconds,
+        cpu_ms=cpu_seconds * 1000 / max(sent, 1),
+        rate=sent / seconds,
+        ids=ids,
+    )
 
 
 # --- checks -----------------------------------------------------------------------------
 
-STATUS_SUBJECTS = {"confirmed": "Registration confirmed", "waitlisted": "You are on the waiting list",
-                   "awaiting-approval": "Registration received", "unconfirmed": None}
+STATUS_SUBJECTS = {
+    "confirmed": "Registration confirmed",
+    "waitlisted": "You are on the waiting list",
+    "awaiting-approval": "Registration received",
+    "unconfirmed": None,
+}
 CONFIRM_SUBJECT = "Please confirm your registration"
 
 
@@ -432,25 +500,40 @@ def check(env, flows, received):
     from app.registration.models import Registration, RegistrationStatus
 
     with configured_app(env):
-        confirmed = dict(db.session.execute(select(Registration.meeting_id, func.count()).where(
-            Registration.status == RegistrationStatus.CONFIRMED).group_by(Registration.meeting_id)).all())
+        confirmed = dict(
+            db.session.execute(
+                select(Registration.meeting_id, func.count())
+                .where(Registration.status == RegistrationStatus.CONFIRMED)
+                .group_by(Registration.meeting_id)
+            ).all()
+        )
         meetings = db.session.scalars(select(Meeting)).all()
         over = [m.slug for m in meetings if m.capacity is not None and confirmed.get(m.id, 0) > m.capacity]
         drift = [m.slug for m in meetings if m.seats_taken != confirmed.get(m.id, 0)]
         quotas = {m.id: m.delegation_quota for m in meetings}
-        per_delegation = db.session.execute(select(Registration.meeting_id, Registration.delegation, func.count())
-                                            .where(Registration.status == RegistrationStatus.CONFIRMED)
-                                            .group_by(Registration.meeting_id, Registration.delegation)).all()
+        per_delegation = db.session.execute(
+            select(Registration.meeting_id, Registration.delegation, func.count())
+            .where(Registration.status == RegistrationStatus.CONFIRMED)
+            .group_by(Registration.meeting_id, Registration.delegation)
+        ).all()
         over_quota = [f"{d} ({n})" for m, d, n in per_delegation if quotas[m] is not None and n > quotas[m]]
-        registrations = {email: status.value for email, status in db.session.execute(
-            select(Registration.email, Registration.status)).all()}
-        outbox = db.session.execute(select(OutboxMessage.to_email, OutboxMessage.subject,
-                                           OutboxMessage.message_id, OutboxMessage.status)).all()
+        registrations = {
+            email: status.value
+            for email, status in db.session.execute(select(Registration.email, Registration.status)).all()
+        }
+        outbox = db.session.execute(
+            select(OutboxMessage.to_email, OutboxMessage.subject, OutboxMessage.message_id, OutboxMessage.status)
+        ).all()
         bench = db.session.scalar(select(Meeting).where(Meeting.slug == SLUG))
         counts = Counter(registrations.values())
-        summary = dict(capacity=bench.capacity, quota=bench.delegation_quota, seats=bench.seats_taken,
-                       registrations=len(registrations), statuses=counts,
-                       hot=sum(n for m, d, n in per_delegation if d == "state:ET" and m == bench.id))
+        summary = dict(
+            capacity=bench.capacity,
+            quota=bench.delegation_quota,
+            seats=bench.seats_taken,
+            registrations=len(registrations),
+            statuses=counts,
+            hot=sum(n for m, d, n in per_delegation if d == "state:ET" and m == bench.id),
+        )
     emails = {}
     for to_email, subject, _, _ in outbox:
         emails.setdefault(to_email, []).append(subject.split(":", 1)[0])
@@ -472,17 +555,24 @@ def check(env, flows, received):
         ("no delegation has more confirmed delegates than its quota", not over_quota, ", ".join(over_quota)),
         ("every completed flow ended confirmed or waitlisted", not unplaced, f"{len(unplaced)} not: {unplaced[:3]}"),
         ("a flow refused at the quota left no registration and no email", not leaked, ", ".join(leaked[:3])),
-        ("every registration has exactly its emails (confirm address + one status email)", not wrong,
-         "; ".join(wrong[:3])),
+        (
+            "every registration has exactly its emails (confirm address + one status email)",
+            not wrong,
+            "; ".join(wrong[:3]),
+        ),
         ("every outbox message was sent", not unsent, f"{unsent} not sent"),
-        ("every message arrived at the sink exactly once (Message-IDs)", stored == arrived and not unsent,
-         f"{sum(arrived.values())} received, {len(arrived)} distinct, {len(stored)} in the outbox; "
-         f"{sum((arrived - stored).values())} extra, {sum((stored - arrived).values())} missing"),
+        (
+            "every message arrived at the sink exactly once (Message-IDs)",
+            stored == arrived and not unsent,
+            f"{sum(arrived.values())} received, {len(arrived)} distinct, {len(stored)} in the outbox; "
+            f"{sum((arrived - stored).values())} extra, {sum((stored - arrived).values())} missing",
+        ),
     ]
     return results, summary
 
 
 # --- report -----------------------------------------------------------------------------
+
 
 def ms(seconds):
     return f"{seconds * 1000:.1f} ms" if seconds >= 0.01 else f"{seconds * 1000:.2f} ms"
@@ -500,7 +590,8 @@ def report(args, phases, outbox, checks, summary, info):
     errors = sum(sum(p["errors"].values()) for p in phases)
     tick = lambda ok: "✓" if ok else "✗"  # noqa: E731
     lines = [
-        "# Registration benchmark", "",
+        "# Registration benchmark",
+        "",
         f"- Run: {info['when']}, revision {info['revision']}",
         f"- Machine: {os.cpu_count()} CPU ({info['cpu']}), shared by the load generator, gunicorn and PostgreSQL; "
         f"load average at the end: {info['load']}",
@@ -511,51 +602,68 @@ def report(args, phases, outbox, checks, summary, info):
         "ceiling = mean of /hello before and after the registration phase",
         f"- Meeting: capacity {summary['capacity']}, at most {summary['quota']} confirmed per delegation; each flow a "
         f"new address, its delegation one of the {info['states']} states of the form at random (1 in 25 Ethiopia, "
-        "to reach its quota)", "",
-        "### Registration through the HTTP form" + (" (unreliable: unsteady ceiling)" if unreliable else ""), "",
-        "| phase | completed | per s | HTTP req/s | p50 | p99 | server CPU per item | client CPU per item "
-        "| errors |",
+        "to reach its quota)",
+        "",
+        "### Registration through the HTTP form" + (" (unreliable: unsteady ceiling)" if unreliable else ""),
+        "",
+        "| phase | completed | per s | HTTP req/s | p50 | p99 | server CPU per item | client CPU per item | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for phase in phases:
         unit = "flow" if phase is flow else "request"
-        lines.append(f"| {phase['name']} | {phase['done']} {unit}s | {phase['rate']:.1f} | {phase['rps']:.0f} | "
-                     f"{ms(phase['p50'])} | {ms(phase['p99'])} | {phase['server_ms']:.2f} ms | "
-                     f"{phase['client_ms']:.2f} ms | {sum(phase['errors'].values()) or 0} |")
-    rate_line = (f"registrations/s ÷ ceiling req/s = {flow['rate']:.1f} / {ceiling:.0f} = {ratio:.4f} "
-                 f"(target 0.05 {tick(ratio >= 0.05)}; Indico 3.3: 27 / 10,000 = 0.003)")
-    cpu_line = (f"server CPU (gunicorn workers + PostgreSQL backends) per registration: {flow['server_ms']:.1f} ms = "
-                f"{flow['server_ms'] / cpu_ceiling:.0f} hello-world requests (PostgreSQL's share: "
-                f"{flow['postgres_ms']:.1f} ms); CPU ratio (ceiling's CPU per request ÷ this) "
-                f"{cpu_ceiling / flow['server_ms']:.4f}, which no load generator or neighbour on the machine moves much")
+        lines.append(
+            f"| {phase['name']} | {phase['done']} {unit}s | {phase['rate']:.1f} | {phase['rps']:.0f} | "
+            f"{ms(phase['p50'])} | {ms(phase['p99'])} | {phase['server_ms']:.2f} ms | "
+            f"{phase['client_ms']:.2f} ms | {sum(phase['errors'].values()) or 0} |"
+        )
+    rate_line = (
+        f"registrations/s ÷ ceiling req/s = {flow['rate']:.1f} / {ceiling:.0f} = {ratio:.4f} "
+        f"(target 0.05 {tick(ratio >= 0.05)}; Indico 3.3: 27 / 10,000 = 0.003)"
+    )
+    cpu_line = (
+        f"server CPU (gunicorn workers + PostgreSQL backends) per registration: {flow['server_ms']:.1f} ms = "
+        f"{flow['server_ms'] / cpu_ceiling:.0f} hello-world requests (PostgreSQL's share: "
+        f"{flow['postgres_ms']:.1f} ms); CPU ratio (ceiling's CPU per request ÷ this) "
+        f"{cpu_ceiling / flow['server_ms']:.4f}, which no load generator or neighbour on the machine moves much"
+    )
     # An unsteady ceiling makes the requests-per-second ratio noise: the CPU ratio leads then.
     first, second = (cpu_line, rate_line) if unsteady else (rate_line, cpu_line)
     lines += [
-        f"| **ceiling (mean of /hello)** | | | **{ceiling:.0f}** | | | {cpu_ceiling:.2f} ms | | |", "",
+        f"| **ceiling (mean of /hello)** | | | **{ceiling:.0f}** | | | {cpu_ceiling:.2f} ms | | |",
+        "",
         *([unsteady_note(spread, unreliable), ""] if unsteady else []),
         f"- **{first}**",
         f"- flow requests/s ÷ ceiling req/s = {flow['rps']:.0f} / {ceiling:.0f} = {request_ratio:.3f} "
         f"(4 requests per registration)",
         f"- {second}",
         f"- flows refused at the delegation quota (a 400 saying so, counted apart): {flow['refused']}",
-        f"- the two ceiling runs differ by {spread:.0%}", "",
-        "| step of the flow | p50 | p99 |", "|---|---:|---:|",
+        f"- the two ceiling runs differ by {spread:.0%}",
+        "",
+        "| step of the flow | p50 | p99 |",
+        "|---|---:|---:|",
     ]
-    lines += [f"| {step} | {ms(percentile(v, 0.5))} | {ms(percentile(v, 0.99))} |"
-              for step, v in flow["steps"].items()]
+    lines += [f"| {step} | {ms(percentile(v, 0.5))} | {ms(percentile(v, 0.99))} |" for step, v in flow["steps"].items()]
     counts = summary["statuses"]
     lines += [
-        "", "### Outbox worker into a local aiosmtpd sink", "",
-        "| emails | with an invite | seconds | emails/s | worker CPU per email |", "|---:|---:|---:|---:|---:|",
+        "",
+        "### Outbox worker into a local aiosmtpd sink",
+        "",
+        "| emails | with an invite | seconds | emails/s | worker CPU per email |",
+        "|---:|---:|---:|---:|---:|",
         f"| {outbox['sent']} | {outbox['invites']} | {outbox['seconds']:.2f} | **{outbox['rate']:.0f}** "
-        f"{tick(outbox['rate'] >= 200)} | {outbox['cpu_ms']:.2f} ms |", "",
+        f"{tick(outbox['rate'] >= 200)} | {outbox['cpu_ms']:.2f} ms |",
+        "",
         "One `send_pending` pass after another (what `flask mail work` does), batches of MAIL_BATCH_SIZE, one SMTP "
-        "connection per batch; the sink runs in its own process. Target: 200 emails/s.", "",
-        "### Checks", "",
+        "connection per batch; the sink runs in its own process. Target: 200 emails/s.",
+        "",
+        "### Checks",
+        "",
         f"Registrations: {summary['registrations']} ({', '.join(f'{n} {s}' for s, n in counts.most_common())}); "
         f"{summary['seats']} seats taken of {summary['capacity']}; Ethiopia holds {summary['hot']} of its "
-        f"{summary['quota']}.", "",
-        "| check | result |", "|---|---|",
+        f"{summary['quota']}.",
+        "",
+        "| check | result |",
+        "|---|---|",
     ]
     lines += [f"| {what} | {'✓' if ok else '**✗ ' + detail + '**'} |" for what, ok, detail in checks]
     lines.append(f"| no HTTP error or unexpected answer | {'✓' if not errors else '**✗ ' + str(errors) + '**'} |")
@@ -566,21 +674,38 @@ def report(args, phases, outbox, checks, summary, info):
 
 
 def run_info(database):
-    revision = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True).stdout.strip() or "unknown"
+    revision = (
+        subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
     if subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True).stdout:
         revision += " + uncommitted changes"
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "unknown")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown",
+    )
     import gunicorn
 
-    return dict(when=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), revision=revision, cpu=cpu,
-                load=" ".join(Path("/proc/loadavg").read_text().split()[:3]), gunicorn=gunicorn.__version__,
-                workers=os.environ.get("BENCH_WORKERS", "4"),
-                worker_class=os.environ.get("BENCH_WORKER_CLASS", "sync"), database=database)
+    return dict(
+        when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        revision=revision,
+        cpu=cpu,
+        load=" ".join(Path("/proc/loadavg").read_text().split()[:3]),
+        gunicorn=gunicorn.__version__,
+        workers=os.environ.get("BENCH_WORKERS", "4"),
+        worker_class=os.environ.get("BENCH_WORKER_CLASS", "sync"),
+        database=database,
+    )
 
 
 # --- main -------------------------------------------------------------------------------
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -602,10 +727,17 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="bench-registration-"))
     app_port, hello_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAIL_") and k != "PAGE_CACHE_SECONDS"}
-    env.update(FLASK_APP="wsgi", FLASK_CONFIG="production", DATABASE_URL=args.database_url,
-               SECRET_KEY=secrets.token_urlsafe(48), BASE_URL=f"http://127.0.0.1:{app_port}", PROXY_HOPS="0",
-               RATELIMIT_STORAGE_URI=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
-               RATELIMIT_KEY_PREFIX="bench", RATE_LIMIT_FORM_POSTS="1000000 per minute")
+    env.update(
+        FLASK_APP="wsgi",
+        FLASK_CONFIG="production",
+        DATABASE_URL=args.database_url,
+        SECRET_KEY=secrets.token_urlsafe(48),
+        BASE_URL=f"http://127.0.0.1:{app_port}",
+        PROXY_HOPS="0",
+        RATELIMIT_STORAGE_URI=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        RATELIMIT_KEY_PREFIX="bench",
+        RATE_LIMIT_FORM_POSTS="1000000 per minute",
+    )
     for key in [k for k in os.environ if k.startswith("MAIL_")]:
         del os.environ[key]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -621,10 +753,19 @@ def main():
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         registrar = Registrar(app_port, dsn, env["BASE_URL"], days, secrets.token_hex(3))
         common = (args.clients, args.seconds, args.warmup)
-        phases = [measure("/hello (before)", *common, *hello(hello_port), hello_master, url.database),
-                  measure("registration flow", *common, registrar.client, registrar.flow, app_master, url.database,
-                          requests_per_item=4),
-                  measure("/hello (after)", *common, *hello(hello_port), hello_master, url.database)]
+        phases = [
+            measure("/hello (before)", *common, *hello(hello_port), hello_master, url.database),
+            measure(
+                "registration flow",
+                *common,
+                registrar.client,
+                registrar.flow,
+                app_master,
+                url.database,
+                requests_per_item=4,
+            ),
+            measure("/hello (after)", *common, *hello(hello_port), hello_master, url.database),
+        ]
     finally:
         servers.stop()
     outbox = send_outbox(env)

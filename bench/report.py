@@ -15,6 +15,7 @@ side. Each prints Markdown on stdout and exits 2 when a run had errors or non-2x
 (for ``slowclients``: a row that must stay up, or any row without slow clients), after
 printing the table with those runs flagged.
 """
+
 import argparse
 import json
 import os
@@ -23,8 +24,20 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-FIELDS = ("requests", "duration_us", "rps", "p50_us", "p90_us", "p99_us", "max_us",
-          "non2xx", "connect", "read", "write", "timeout")
+FIELDS = (
+    "requests",
+    "duration_us",
+    "rps",
+    "p50_us",
+    "p90_us",
+    "p99_us",
+    "max_us",
+    "non2xx",
+    "connect",
+    "read",
+    "write",
+    "timeout",
+)
 
 
 def read_wrk(path: str) -> dict:
@@ -83,9 +96,11 @@ def ceiling_state(spread: float) -> tuple[bool, bool]:
 def unsteady_note(spread: float, unreliable: bool) -> str:
     runs = os.environ.get("BENCH_RERUNS", "1")
     limit = float(os.environ.get("BENCH_STEADY", "0.10"))
-    note = (f"**The two ceiling runs differ by {spread:.0%}, more than {limit:.0%}**: the machine's load "
-            "changed during the section, so requests per second divided by the ceiling are no fair ratio; "
-            "the CPU ratio leads.")
+    note = (
+        f"**The two ceiling runs differ by {spread:.0%}, more than {limit:.0%}**: the machine's load "
+        "changed during the section, so requests per second divided by the ceiling are no fair ratio; "
+        "the CPU ratio leads."
+    )
     if unreliable:
         note += f" **Unreliable: the ceiling did not steady in {runs} runs of this section.**"
     return note
@@ -99,32 +114,58 @@ def wrk_table(args) -> int:
     ceiling_cpu = (before["cpu_ms"] + after["cpu_ms"]) / 2 if before["cpu_ms"] and after["cpu_ms"] else None
     columns = ["URL", "req/s", "p50", "p99", "ratio to ceiling", "CPU per request", "CPU ratio", "non-2xx / errors"]
     if unsteady:  # the CPU figures first: other jobs hardly move them
-        columns = ["URL", "CPU ratio", "CPU per request", "req/s", "p50", "p99", "ratio to ceiling",
-                   "non-2xx / errors"]
+        columns = ["URL", "CPU ratio", "CPU per request", "req/s", "p50", "p99", "ratio to ceiling", "non-2xx / errors"]
     title = f"### {args.title}" + (" (unreliable: unsteady ceiling)" if unreliable else "")
-    lines = [title, "", "| " + " | ".join(columns) + " |",
-             "|" + "|".join("---" if c in ("URL", "non-2xx / errors") else "---:" for c in columns) + "|"]
+    lines = [
+        title,
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join("---" if c in ("URL", "non-2xx / errors") else "---:" for c in columns) + "|",
+    ]
 
     def row(**cells):
         lines.append("| " + " | ".join(cells.get(c, "") for c in columns) + " |")
 
     failed = problems(before) + problems(after)
     for name, run in (("ceiling, before", before), ("ceiling, after", after)):
-        row(**{"URL": f"`{args.ceiling_url}` ({name})", "req/s": f"{run['rps']:.0f}", "p50": ms(run["p50_us"]),
-               "p99": ms(run["p99_us"]), "ratio to ceiling": f"{run['rps'] / ceiling:.2f}",
-               "CPU per request": _cpu(run["cpu_ms"]), "non-2xx / errors": _errors(run)})
-    row(**{"URL": "**ceiling (mean)**", "req/s": f"**{ceiling:.0f}**", "ratio to ceiling": "1.00",
-           "CPU per request": _cpu(ceiling_cpu), "CPU ratio": "1.00"})
+        row(
+            **{
+                "URL": f"`{args.ceiling_url}` ({name})",
+                "req/s": f"{run['rps']:.0f}",
+                "p50": ms(run["p50_us"]),
+                "p99": ms(run["p99_us"]),
+                "ratio to ceiling": f"{run['rps'] / ceiling:.2f}",
+                "CPU per request": _cpu(run["cpu_ms"]),
+                "non-2xx / errors": _errors(run),
+            }
+        )
+    row(
+        **{
+            "URL": "**ceiling (mean)**",
+            "req/s": f"**{ceiling:.0f}**",
+            "ratio to ceiling": "1.00",
+            "CPU per request": _cpu(ceiling_cpu),
+            "CPU ratio": "1.00",
+        }
+    )
     for label, path in args.row:
         run = read_wrk(path)
         failed += problems(run)
         ratio = run["rps"] / ceiling
         mark = "" if args.target is None else (" ✓" if ratio >= args.target else " ✗")
         cpu_ratio = f"{ceiling_cpu / run['cpu_ms']:.2f}" if ceiling_cpu and run["cpu_ms"] else ""
-        row(**{"URL": f"`{label}`", "req/s": f"{run['rps']:.0f}", "p50": ms(run["p50_us"]), "p99": ms(run["p99_us"]),
-               "ratio to ceiling": f"{ratio:.2f}{mark}", "CPU per request": _cpu(run["cpu_ms"]),
-               "CPU ratio": f"**{cpu_ratio}**" if unsteady and cpu_ratio else cpu_ratio,
-               "non-2xx / errors": _errors(run)})
+        row(
+            **{
+                "URL": f"`{label}`",
+                "req/s": f"{run['rps']:.0f}",
+                "p50": ms(run["p50_us"]),
+                "p99": ms(run["p99_us"]),
+                "ratio to ceiling": f"{ratio:.2f}{mark}",
+                "CPU per request": _cpu(run["cpu_ms"]),
+                "CPU ratio": f"**{cpu_ratio}**" if unsteady and cpu_ratio else cpu_ratio,
+                "non-2xx / errors": _errors(run),
+            }
+        )
     lines.append("")
     if unsteady:
         lines += [unsteady_note(spread, unreliable), ""]
@@ -132,13 +173,16 @@ def wrk_table(args) -> int:
         lines.append(f"Target: {args.target} of the ceiling or better in requests per second (✓ met, ✗ missed).")
     if not unsteady:
         lines.append(f"The two ceiling runs differ by {spread:.0%} (the machine's noise over this section).")
-    lines.append("CPU per request is the CPU time of the server's workers and of PostgreSQL's backends "
-                 "divided by the requests served; other jobs on the machine hardly move it. "
-                 "CPU ratio = the ceiling's CPU per request ÷ the URL's; it leaves out wrk's own CPU "
-                 "and so understates what a quiet machine would reach.")
+    lines.append(
+        "CPU per request is the CPU time of the server's workers and of PostgreSQL's backends "
+        "divided by the requests served; other jobs on the machine hardly move it. "
+        "CPU ratio = the ceiling's CPU per request ÷ the URL's; it leaves out wrk's own CPU "
+        "and so understates what a quiet machine would reach."
+    )
     if failed:
-        lines.append(f"\n**This section FAILED: {failed} requests got errors or non-2xx answers; "
-                     "its figures are not valid.**")
+        lines.append(
+            f"\n**This section FAILED: {failed} requests got errors or non-2xx answers; its figures are not valid.**"
+        )
     print("\n".join(lines) + "\n")
     return 2 if failed else 0
 
@@ -176,10 +220,13 @@ def pagetimes_table(args) -> int:
 
 def slowclients_table(args) -> int:
     """Each server with and without slow clients; probes say whether its pages still answered."""
-    lines = [f"### {args.title}", "",
-             "| server | slow clients | requests answered | req/s | p50 | p99 | req/s ÷ without | errors "
-             "| probes answered 200 | slowest probe | slow connections opened / ended by the server |",
-             "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
+    lines = [
+        f"### {args.title}",
+        "",
+        "| server | slow clients | requests answered | req/s | p50 | p99 | req/s ÷ without | errors "
+        "| probes answered 200 | slowest probe | slow connections opened / ended by the server |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+    ]
     failed, verdicts = 0, []
     for label, calm_path, slow_path, probes_path, must_stay_up in args.row:
         calm, slow = read_wrk(calm_path), read_wrk(slow_path)
@@ -189,31 +236,43 @@ def slowclients_table(args) -> int:
         slowest = max((p["seconds"] for p in probes), default=0.0)
         ratio = slow["rps"] / calm["rps"] if calm["rps"] else 0.0
         failed += problems(calm)
-        lines.append(f"| {label} | 0 | {calm['requests']:.0f} | {calm['rps']:.0f} | {_latency(calm, 'p50_us')} "
-                     f"| {_latency(calm, 'p99_us')} | 1.00 | {_errors(calm)} | | | |")
-        lines.append(f"| {label} | {attack['clients']} | {slow['requests']:.0f} | {slow['rps']:.0f} "
-                     f"| {_latency(slow, 'p50_us')} | {_latency(slow, 'p99_us')} | **{ratio:.2f}** | {_errors(slow)} "
-                     f"| {len(answered)} of {len(probes)} | {slowest * 1000:.0f} ms "
-                     f"| {attack['opened']} / {attack['ended_by_server']} |")
+        lines.append(
+            f"| {label} | 0 | {calm['requests']:.0f} | {calm['rps']:.0f} | {_latency(calm, 'p50_us')} "
+            f"| {_latency(calm, 'p99_us')} | 1.00 | {_errors(calm)} | | | |"
+        )
+        lines.append(
+            f"| {label} | {attack['clients']} | {slow['requests']:.0f} | {slow['rps']:.0f} "
+            f"| {_latency(slow, 'p50_us')} | {_latency(slow, 'p99_us')} | **{ratio:.2f}** | {_errors(slow)} "
+            f"| {len(answered)} of {len(probes)} | {slowest * 1000:.0f} ms "
+            f"| {attack['opened']} / {attack['ended_by_server']} |"
+        )
         up = problems(slow) == 0 and probes and len(answered) == len(probes)
         if must_stay_up == "yes":
             failed += problems(slow) + len(probes) - len(answered) + (0 if probes else 1)
-            verdicts.append(f"- **{label}: {'the pages still answer ✓' if up else 'the pages did NOT all answer ✗'}** "
-                            f"with {attack['clients']} slow clients: {len(answered)} of {len(probes)} probes "
-                            f"answered 200 (median {_median_ms(probes)}, slowest {slowest * 1000:.0f} ms), and "
-                            f"wrk kept {ratio:.2f} of its requests per second.")
+            verdicts.append(
+                f"- **{label}: {'the pages still answer ✓' if up else 'the pages did NOT all answer ✗'}** "
+                f"with {attack['clients']} slow clients: {len(answered)} of {len(probes)} probes "
+                f"answered 200 (median {_median_ms(probes)}, slowest {slowest * 1000:.0f} ms), and "
+                f"wrk kept {ratio:.2f} of its requests per second."
+            )
         else:
             down = ratio < 0.1 or len(answered) < len(probes) / 2
-            verdicts.append(f"- {label}: {'**taken down**' if down else 'still answering'} by {attack['clients']} "
-                            f"slow clients: {len(answered)} of {len(probes)} probes answered 200 within 5 s, and "
-                            f"wrk got {slow['requests']:.0f} answers, {ratio:.2f} of its requests per second "
-                            "without them.")
-    lines += ["", *verdicts, "",
-              "Slow clients: bench/slowclients.py, each sending one header line every "
-              f"{attack['interval']:g} s and never the end of its headers, opening a new connection when the server "
-              "ends one. Probes: one GET a second, in turn, of each page, each with a 5 s timeout. wrk's p50 and "
-              "p99 count only the requests that were answered, and wrk counts no error for a request that is never "
-              "answered: the requests answered and the probes tell."]
+            verdicts.append(
+                f"- {label}: {'**taken down**' if down else 'still answering'} by {attack['clients']} "
+                f"slow clients: {len(answered)} of {len(probes)} probes answered 200 within 5 s, and "
+                f"wrk got {slow['requests']:.0f} answers, {ratio:.2f} of its requests per second "
+                "without them."
+            )
+    lines += [
+        "",
+        *verdicts,
+        "",
+        "Slow clients: bench/slowclients.py, each sending one header line every "
+        f"{attack['interval']:g} s and never the end of its headers, opening a new connection when the server "
+        "ends one. Probes: one GET a second, in turn, of each page, each with a 5 s timeout. wrk's p50 and "
+        "p99 count only the requests that were answered, and wrk counts no error for a request that is never "
+        "answered: the requests answered and the probes tell.",
+    ]
     if failed:
         lines.append(f"\n**This section FAILED: {failed} requests that had to be answered were not.**")
     print("\n".join(lines) + "\n")
@@ -247,8 +306,13 @@ def main():
     pages.add_argument("files", nargs="+")
     slow = commands.add_parser("slowclients")
     slow.add_argument("--title", required=True)
-    slow.add_argument("--row", nargs=5, action="append", required=True,
-                      metavar=("LABEL", "CALM_RAW", "SLOW_RAW", "PROBES_JSON", "MUST_STAY_UP"))
+    slow.add_argument(
+        "--row",
+        nargs=5,
+        action="append",
+        required=True,
+        metavar=("LABEL", "CALM_RAW", "SLOW_RAW", "PROBES_JSON", "MUST_STAY_UP"),
+    )
     args = parser.parse_args()
     tables = {"wrk": wrk_table, "pagetimes": pagetimes_table, "slowclients": slowclients_table}
     sys.exit(tables[args.command](args))

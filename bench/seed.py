@@ -11,11 +11,12 @@ upcoming, a few cancelled or with dates to be confirmed, spread over types,
 countries, domains and the years since 2010, each with a programme and a
 document or two (real PDF bytes in the shared storage).
 """
+
 import argparse
 import os
 import random
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,8 +44,15 @@ PLACES = [
     ("Stockholm", "SE", "Europe/Stockholm", "Rosenbad"),
 ]
 # (type, weight): thematic meetings and steering committees are the most frequent.
-TYPES = [("thematic-meeting", 25), ("steering-committee", 20), ("senior-officials-meeting", 15),
-         ("thematic-workshop", 12), ("training", 12), ("informal-working-group", 8), ("stock-taking", 8)]
+TYPES = [
+    ("thematic-meeting", 25),
+    ("steering-committee", 20),
+    ("senior-officials-meeting", 15),
+    ("thematic-workshop", 12),
+    ("training", 12),
+    ("informal-working-group", 8),
+    ("stock-taking", 8),
+]
 TITLES = {
     "thematic-meeting": "Thematic Meeting on {theme}",
     "steering-committee": "Steering Committee Meeting",
@@ -56,22 +64,51 @@ TITLES = {
 }
 # (theme, domain)
 THEMES = [
-    ("people smuggling", "irregular-migration"), ("trafficking in human beings", "irregular-migration"),
-    ("document fraud", "irregular-migration"), ("return and reintegration", "return"),
-    ("readmission procedures", "return"), ("protection and asylum", "protection"),
-    ("durable solutions for refugees", "protection"), ("labour mobility", "legal-migration"),
-    ("diaspora engagement", "development"), ("root causes of irregular migration", "development"),
-    ("migration data", None), ("border management", "irregular-migration"),
+    ("people smuggling", "irregular-migration"),
+    ("trafficking in human beings", "irregular-migration"),
+    ("document fraud", "irregular-migration"),
+    ("return and reintegration", "return"),
+    ("readmission procedures", "return"),
+    ("protection and asylum", "protection"),
+    ("durable solutions for refugees", "protection"),
+    ("labour mobility", "legal-migration"),
+    ("diaspora engagement", "development"),
+    ("root causes of irregular migration", "development"),
+    ("migration data", None),
+    ("border management", "irregular-migration"),
 ]
-SESSION_TITLES = ["Opening and welcome", "State of play", "Experiences from the region", "Working groups",
-                  "Cooperation across borders", "The role of partner organisations", "Case studies",
-                  "Recommendations", "Conclusions of the Chair"]
-SPEAKERS = ["IOM", "UNHCR", "UNODC", "European Commission", "African Union Commission", "IGAD", "ICMPD",
-            "Europol", "World Bank", "Interpol"]
+SESSION_TITLES = [
+    "Opening and welcome",
+    "State of play",
+    "Experiences from the region",
+    "Working groups",
+    "Cooperation across borders",
+    "The role of partner organisations",
+    "Case studies",
+    "Recommendations",
+    "Conclusions of the Chair",
+]
+SPEAKERS = [
+    "IOM",
+    "UNHCR",
+    "UNODC",
+    "European Commission",
+    "African Union Commission",
+    "IGAD",
+    "ICMPD",
+    "Europol",
+    "World Bank",
+    "Interpol",
+]
 SLOTS = [("09:00", "10:30"), ("11:00", "12:30"), ("14:00", "15:30"), ("16:00", "17:30")]
-DOCUMENTS = [("Chair's conclusions", "joint-conclusions", "en"), ("Conclusions conjointes", "joint-conclusions", "fr"),
-             ("Final programme", "programme", "en"), ("Meeting report", "report", "en"),
-             ("Mapping of national practices", "mapping", "en"), ("Concept note", "other", "en")]
+DOCUMENTS = [
+    ("Chair's conclusions", "joint-conclusions", "en"),
+    ("Conclusions conjointes", "joint-conclusions", "fr"),
+    ("Final programme", "programme", "en"),
+    ("Meeting report", "report", "en"),
+    ("Mapping of national practices", "mapping", "en"),
+    ("Concept note", "other", "en"),
+]
 
 
 def _database_url() -> str:
@@ -101,8 +138,17 @@ def _sessions(rng, days, room):
     sessions = []
     for offset in range(days):
         for begins, ends in rng.sample(SLOTS, rng.randint(2, 4)):
-            sessions.append((offset, begins, ends, rng.choice(SESSION_TITLES),
-                             "; ".join(rng.sample(SPEAKERS, rng.randint(0, 3))), rng.choice(["", "Chair"]), room))
+            sessions.append(
+                (
+                    offset,
+                    begins,
+                    ends,
+                    rng.choice(SESSION_TITLES),
+                    "; ".join(rng.sample(SPEAKERS, rng.randint(0, 3))),
+                    rng.choice(["", "Chair"]),
+                    room,
+                )
+            )
     return sessions
 
 
@@ -120,17 +166,24 @@ def make_spec(index: int, rng: random.Random, now: datetime, upcoming: bool) -> 
     spec = dict(
         slug=f"bench-{meeting_type}-{city.lower().replace(' ', '-')}-{start.year}-{index}",
         title=TITLES[meeting_type].format(theme=theme),
-        type=meeting_type, tz=zone, dates=(start, start + timedelta(days=days - 1)),
-        times=(time(9, 0), time(17, 30)), venue=venue, city=city, country=country, host=country,
+        type=meeting_type,
+        tz=zone,
+        dates=(start, start + timedelta(days=days - 1)),
+        times=(time(9, 0), time(17, 30)),
+        venue=venue,
+        city=city,
+        country=country,
+        host=country,
         chair=rng.choice(["Ethiopia", "Italy", "Kenya", "Germany", "Sudan", "France", "Egypt", "Netherlands"]),
         co_chairs=rng.choice(["", "European Commission", "African Union Commission"]),
-        theme=theme.capitalize(), domain=domain,
+        theme=theme.capitalize(),
+        domain=domain,
         summary=f"Delegations from the Horn of Africa and Europe met in {city} to work on {theme}: "
-                f"what works, what does not, and what members will do next.",
+        f"what works, what does not, and what members will do next.",
         description=f"The meeting addressed **{theme}**.\n\nParticipants discussed:\n\n"
-                    + "".join(f"- {t.lower()};\n" for t in rng.sample(SESSION_TITLES, 3))
-                    + f"\nIt was hosted in {city} and chaired by the partners named above. "
-                      "The conclusions are published below.",
+        + "".join(f"- {t.lower()};\n" for t in rng.sample(SESSION_TITLES, 3))
+        + f"\nIt was hosted in {city} and chaired by the partners named above. "
+        "The conclusions are published below.",
         sessions=_sessions(rng, days, venue.split()[0] + " Hall"),
         documents=rng.sample(DOCUMENTS, 1 if upcoming else rng.randint(1, 2)),
     )
@@ -138,8 +191,9 @@ def make_spec(index: int, rng: random.Random, now: datetime, upcoming: bool) -> 
         spec["times"] = (None, None)
         spec["sessions"] = []
     if rng.random() < 0.5:
-        spec["registration"] = dict(open_days_before=rng.choice([30, 60]), close_days_before=3,
-                                    capacity=rng.choice([None, 40, 120]))
+        spec["registration"] = dict(
+            open_days_before=rng.choice([30, 60]), close_days_before=3, capacity=rng.choice([None, 40, 120])
+        )
     if upcoming and rng.random() < 0.1:  # announced, dates to be confirmed
         for key in ("dates", "times", "registration"):
             spec.pop(key, None)
@@ -158,7 +212,7 @@ def load(count: int, upcoming_share: float):
 
     _database_url()
     rng = random.Random(2016)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     app = create_app()
     with app.app_context():
         batch = []
@@ -175,14 +229,16 @@ def load(count: int, upcoming_share: float):
             connection.execute(text("VACUUM ANALYZE"))
 
         # The archive URL: page 3 of the type with the most past meetings (it must have 3+ pages).
-        best = max(MeetingType, key=lambda t: services.list_past(
-            now, services.ArchiveFilters(meeting_type=t), 1).total)
+        best = max(MeetingType, key=lambda t: services.list_past(now, services.ArchiveFilters(meeting_type=t), 1).total)
         pages = services.list_past(now, services.ArchiveFilters(meeting_type=best), 1).pages
         if pages < 3:
             sys.exit(f"seed.py: the archive of {best.value} has only {pages} pages; load more meetings")
         # The meeting page: a past meeting with a full programme and two documents.
-        candidates = [m for m in db.session.scalars(select(Meeting).order_by(Meeting.id))
-                      if len(m.sessions) >= 4 and len(m.documents) == 2 and m.is_public]
+        candidates = [
+            m
+            for m in db.session.scalars(select(Meeting).order_by(Meeting.id))
+            if len(m.sessions) >= 4 and len(m.documents) == 2 and m.is_public
+        ]
         upcoming = len(services.list_upcoming(now))
         print(f"ARCHIVE_TYPE={best.value}")
         print(f"ARCHIVE_PAGES={pages}")

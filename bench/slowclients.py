@@ -13,6 +13,7 @@ one JSON line is printed: connections opened, those the server ended, header lin
 and per probe the status (or "timeout", "error") and seconds. Loopback only; bounded in
 connections, in rate and in time.
 """
+
 import argparse
 import http.client
 import json
@@ -103,17 +104,30 @@ def main():
 
     deadline = time.monotonic() + args.seconds
     counts, probes = Counts(), []
-    threads = [threading.Thread(target=trickle, args=(args.port, args.interval, deadline, counts, index), daemon=True)
-               for index in range(args.clients)]
+    threads = [
+        threading.Thread(target=trickle, args=(args.port, args.interval, deadline, counts, index), daemon=True)
+        for index in range(args.clients)
+    ]
     if args.probe:
         threads.append(threading.Thread(target=probe, args=(args.port, args.probe, deadline, probes), daemon=True))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()) + PROBE_TIMEOUT + 5)
-    print(json.dumps({"clients": args.clients, "interval": args.interval, "seconds": args.seconds,
-                      "opened": counts.opened, "ended_by_server": counts.ended_by_server,
-                      "refused": counts.refused, "lines": counts.lines, "probes": probes}))
+    print(
+        json.dumps(
+            {
+                "clients": args.clients,
+                "interval": args.interval,
+                "seconds": args.seconds,
+                "opened": counts.opened,
+                "ended_by_server": counts.ended_by_server,
+                "refused": counts.refused,
+                "lines": counts.lines,
+                "probes": probes,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

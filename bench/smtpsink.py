@@ -1,12 +1,13 @@
 """A local SMTP sink for the benchmarks: aiosmtpd in its own process, recording Message-IDs.
 
-    here, there = multiprocessing.Pipe()
-    Process(target=run_sink, args=(port, there)).start()
-    here.recv()              # "ready"
-    ... send mail to 127.0.0.1:port ...
-    here.send("report")
-    ids, sink_cpu = here.recv()
+here, there = multiprocessing.Pipe()
+Process(target=run_sink, args=(port, there)).start()
+here.recv()              # "ready"
+... send mail to 127.0.0.1:port ...
+here.send("report")
+ids, sink_cpu = here.recv()
 """
+
 import re
 import time
 

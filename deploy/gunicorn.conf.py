@@ -7,6 +7,7 @@ GUNICORN_CMD_ARGS. Only nginx connects: gunicorn listens on loopback, and its sy
 workers, each held by one connection for as long as that connection takes, never see a
 slow client (nginx hands them whole requests and takes whole answers).
 """
+
 import logging
 import os
 import re

@@ -9,6 +9,7 @@ then prints the command that runs it. The HTTPS server listens on 127.0.0.1:--li
 the HTTP redirect on 127.0.0.1:--redirect; without --tls the HTTPS server speaks plain
 HTTP (its ssl_* lines left out), which is what the benchmark loads.
 """
+
 import argparse
 import shlex
 import shutil
@@ -33,8 +34,15 @@ def _replace(text: str, old: str, new: str, count: int) -> str:
     return text.replace(old, new)
 
 
-def render_site(listen: int, redirect: int, upstream: int, logs: Path, static: Path,
-                tls: tuple[Path, Path] | None = None, text: str | None = None) -> str:
+def render_site(
+    listen: int,
+    redirect: int,
+    upstream: int,
+    logs: Path,
+    static: Path,
+    tls: tuple[Path, Path] | None = None,
+    text: str | None = None,
+) -> str:
     """deploy/nginx.conf with loopback ports and local paths."""
     text = SITE.read_text() if text is None else text
     text = _replace(text, "server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};", 1)
@@ -47,8 +55,7 @@ def render_site(listen: int, redirect: int, upstream: int, logs: Path, static: P
     text = _replace(text, "alias /srv/meetings/static/;", f"alias {static}/;", 1)
     if tls:
         text = _replace(text, "ssl_certificate /etc/ssl/meetings/fullchain.pem;", f"ssl_certificate {tls[0]};", 1)
-        text = _replace(text, "ssl_certificate_key /etc/ssl/meetings/privkey.pem;",
-                        f"ssl_certificate_key {tls[1]};", 1)
+        text = _replace(text, "ssl_certificate_key /etc/ssl/meetings/privkey.pem;", f"ssl_certificate_key {tls[1]};", 1)
     else:
         lines = text.splitlines(keepends=True)
         text = "".join(line for line in lines if not line.lstrip().startswith("ssl_"))
@@ -79,8 +86,15 @@ http {{
 """
 
 
-def write(prefix: Path, listen: int, redirect: int, upstream: int, static: Path = ROOT / "static",
-          tls: tuple[Path, Path] | None = None, workers: str = "auto") -> list[str]:
+def write(
+    prefix: Path,
+    listen: int,
+    redirect: int,
+    upstream: int,
+    static: Path = ROOT / "static",
+    tls: tuple[Path, Path] | None = None,
+    workers: str = "auto",
+) -> list[str]:
     """Write both files under ``prefix``; return the command that runs nginx on them."""
     prefix = prefix.resolve()
     for folder in (prefix, prefix / "logs", prefix / "tmp"):
@@ -102,8 +116,15 @@ def main():
     parser.add_argument("--tls", type=Path, nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--workers", default="auto")
     args = parser.parse_args()
-    command = write(args.prefix, args.listen, args.redirect, args.upstream, args.static,
-                    tuple(args.tls) if args.tls else None, args.workers)
+    command = write(
+        args.prefix,
+        args.listen,
+        args.redirect,
+        args.upstream,
+        args.static,
+        tuple(args.tls) if args.tls else None,
+        args.workers,
+    )
     print(shlex.join(command))
 
 

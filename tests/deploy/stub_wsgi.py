@@ -1,5 +1,6 @@
 """A stand-in app for tests/deploy/test_gunicorn.py: a Flask view that raises (Flask logs
 its path) and, outside Flask, a WSGI path that raises (gunicorn logs its URI)."""
+
 from flask import Flask
 
 flask_app = Flask(__name__)

@@ -1,5 +1,6 @@
 """deploy/gunicorn.conf.py under a real gunicorn: no access log, and no access token in
 the error log even when a request on a token's path fails."""
+
 import http.client
 import logging
 import os
@@ -28,10 +29,25 @@ def test_gunicorn_logs_no_token_and_no_access_line(tmp_path):
     port, errors, output = free_port(), tmp_path / "error.log", tmp_path / "stdout.log"
     with output.open("w") as stdout:
         process = subprocess.Popen(
-            [str(GUNICORN), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--error-logfile", str(errors), "--chdir", str(ROOT), "tests.deploy.stub_wsgi:app"],
-            stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.STDOUT,
-            env={**os.environ, "GUNICORN_CMD_ARGS": ""})
+            [
+                str(GUNICORN),
+                "-c",
+                str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--error-logfile",
+                str(errors),
+                "--chdir",
+                str(ROOT),
+                "tests.deploy.stub_wsgi:app",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "GUNICORN_CMD_ARGS": ""},
+        )
         try:
             wait_listening(port, process)
             response, body = get(port, "/")

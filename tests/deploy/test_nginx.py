@@ -1,5 +1,6 @@
 """deploy/nginx.conf, run by Debian's nginx in front of a stub upstream that records what
 reaches it: headers, static files, limits, and access tokens kept out of the logs."""
+
 import http.client
 import http.server
 import socket
@@ -109,10 +110,20 @@ def site(nginx, certificate, tmp_path_factory):
 
 
 def test_the_app_gets_one_hop_of_forwarded_headers_and_no_spoofed_ones(site):
-    response, body = site.request("GET", "/meetings/m", headers={
-        "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example",
-        "X-Forwarded-Ssl": "on", "X-Forwarded-Protocol": "ssl", "X-Forwarded-Prefix": "/evil",
-        "X-Real-IP": "203.0.113.9", "Forwarded": "for=203.0.113.9"})
+    response, body = site.request(
+        "GET",
+        "/meetings/m",
+        headers={
+            "X-Forwarded-For": "203.0.113.9",
+            "X-Forwarded-Proto": "http",
+            "X-Forwarded-Host": "evil.example",
+            "X-Forwarded-Ssl": "on",
+            "X-Forwarded-Protocol": "ssl",
+            "X-Forwarded-Prefix": "/evil",
+            "X-Real-IP": "203.0.113.9",
+            "Forwarded": "for=203.0.113.9",
+        },
+    )
     assert response.status == 200 and body == b"upstream"
     method, path, headers, _ = site.upstream.requests[-1]
     assert (method, path) == ("GET", "/meetings/m")
@@ -162,12 +173,17 @@ def test_plain_http_redirects_to_the_configured_https_host(site):
 
 def test_no_log_holds_an_access_token(site, tmp_path):
     referer = f"https://127.0.0.1/meetings/m/registration/{SECRET}2"
-    paths = [f"/meetings/m/confirm/{SECRET}3", f"/meetings/some-meeting/registration/{SECRET}4/cancel?x=1",
-             f"/MEETINGS/m//Registration/{SECRET}5", f"/organisers/reset/{SECRET}6", f"/login?next=/&token={SECRET}7"]
+    paths = [
+        f"/meetings/m/confirm/{SECRET}3",
+        f"/meetings/some-meeting/registration/{SECRET}4/cancel?x=1",
+        f"/MEETINGS/m//Registration/{SECRET}5",
+        f"/organisers/reset/{SECRET}6",
+        f"/login?next=/&token={SECRET}7",
+    ]
     for path in paths:
         response, _ = site.request("GET", path, headers={"Referer": referer, "User-Agent": "test-agent"})
         assert response.status == 200
-    assert [p for _, p, _, _ in site.upstream.requests[-len(paths):]] == paths  # the app still gets them
+    assert [p for _, p, _, _ in site.upstream.requests[-len(paths) :]] == paths  # the app still gets them
     site.request("GET", "/static/css/site.css", headers={"Referer": referer})
     # An upstream that is down: nginx's error log would quote the request line and Referer.
     with Nginx(tmp_path / "down", free_port()) as down:
@@ -180,8 +196,13 @@ def test_no_log_holds_an_access_token(site, tmp_path):
     logs = site.log_text() + down_logs
     assert SECRET not in logs
     access = (site.logs / "meetings.access.log").read_text()
-    for masked in ("GET /meetings/m/confirm/[token] HTTP/1.1", "/meetings/some-meeting/registration/[token]/cancel?x=1",
-                   "/MEETINGS/m//Registration/[token]", "/organisers/reset/[token]", "/login?next=/&token=[token]",
-                   '"https://127.0.0.1/meetings/m/registration/[token]" "test-agent"'):
+    for masked in (
+        "GET /meetings/m/confirm/[token] HTTP/1.1",
+        "/meetings/some-meeting/registration/[token]/cancel?x=1",
+        "/MEETINGS/m//Registration/[token]",
+        "/organisers/reset/[token]",
+        "/login?next=/&token=[token]",
+        '"https://127.0.0.1/meetings/m/registration/[token]" "test-agent"',
+    ):
         assert masked in access
-    assert "/meetings/m/confirm/[token] HTTP/1.1\" 502" in down_logs
+    assert '/meetings/m/confirm/[token] HTTP/1.1" 502' in down_logs
