@@ -10,7 +10,8 @@ slow client (nginx hands them whole requests and takes whole answers).
 
 import logging
 import os
-import re
+import sys
+from pathlib import Path
 
 bind = "127.0.0.1:8000"  # the upstream in deploy/nginx.conf
 # One request at a time per worker; CPU-bound pages, so about two per core.
@@ -35,16 +36,11 @@ loglevel = "info"
 secure_scheme_headers = {}
 forwarded_allow_ips = "127.0.0.1"
 
-# Tokens in confirmation, manage and reset links: /meetings/<slug>/confirm/<token>,
-# /meetings/<slug>/registration/<token>[/cancel], .../reset/<token>, ?token=...
-# The same rules as the maps in deploy/nginx.conf.
-_TOKEN_PATHS = re.compile(r"(?i)(/+meetings/+[^/?\s]+/+(?:confirm|registration)/+|/reset/+)[^/?\s\"']+")
-_TOKEN_QUERY = re.compile(r"(?i)([?&]token=)[^&\s\"']+")
-
-
-def mask_tokens(text: str) -> str:
-    """``text`` with every access token replaced by "[token]"."""
-    return _TOKEN_QUERY.sub(r"\1[token]", _TOKEN_PATHS.sub(r"\1[token]", text))
+# Tokens in confirmation, manage and reset links are masked by the app's own rules, the
+# ones the maps in deploy/nginx.conf follow (app.security imports nothing of the app's
+# state: no database, no configuration).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from app.security import mask_tokens  # noqa: E402
 
 
 class _MaskedRecord(logging.LogRecord):

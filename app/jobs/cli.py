@@ -1,7 +1,5 @@
 """``flask jobs ...``: run the worker, read and cancel jobs."""
 
-import signal
-import threading
 from pathlib import Path
 
 import click
@@ -13,6 +11,7 @@ from app.db import utcnow
 from app.jobs.models import JobState
 from app.jobs.services import JobError, cancel_job, get_job, list_jobs, load_result
 from app.jobs.worker import RunStats, work
+from app.shutdown import stop_on_signals
 
 jobs = AppGroup("jobs", help="Long work run off the web request, and its worker.")
 
@@ -46,18 +45,9 @@ def work_command(poll_interval, claim_seconds):
     """Run jobs as they are queued, until SIGTERM or Ctrl-C (after the current job)."""
     if claim_seconds is not None:
         current_app.config["JOBS_CLAIM_SECONDS"] = claim_seconds
-    stop = threading.Event()
-
-    def _stop(signum, frame):
-        stop.set()
-
-    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     click.echo("Job worker started.")
-    try:
+    with stop_on_signals() as stop:
         work(poll_interval, stop_event=stop, report=lambda s: click.echo(_summary(s)))
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     click.echo("Job worker stopped.")
 
 

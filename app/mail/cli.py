@@ -1,8 +1,6 @@
 """``flask mail ...``: send the outbox, run the worker, read what is queued."""
 
 import email
-import signal
-import threading
 from email import policy
 
 import click
@@ -18,6 +16,7 @@ from app.mail.outage import DatabaseUnavailable
 from app.mail.outbox import OutboxMessage, OutboxStatus
 from app.mail.requeue import RequeueError, requeue_failed, requeue_message
 from app.mail.worker import SendStats, not_sending_reason, send_pending, work
+from app.shutdown import stop_on_signals
 
 mail = AppGroup("mail", help="The email outbox and its worker.")
 
@@ -66,18 +65,9 @@ def work_command(poll_interval, batch_size, claim_seconds):
     """Send messages as they are queued, until SIGTERM or Ctrl-C (after the current message)."""
     if claim_seconds is not None:
         current_app.config["MAIL_CLAIM_SECONDS"] = claim_seconds
-    stop = threading.Event()
-
-    def _stop(signum, frame):
-        stop.set()
-
-    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     click.echo("Outbox worker started.")
-    try:
+    with stop_on_signals() as stop:
         work(poll_interval, stop_event=stop, batch_size=batch_size, report=lambda s: click.echo(_summary(s)))
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     click.echo("Outbox worker stopped.")
 
 

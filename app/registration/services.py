@@ -24,7 +24,6 @@ from app.registration.rules import (
     delegation_key,
     parse_delegation,
     quota_error,
-    registration_closed_reason,  # noqa: F401  (the views ask the services why registration is closed)
 )
 
 #: How long a confirmation link (and an unconfirmed registration) lives.

@@ -24,6 +24,7 @@ from app.registration.forms import (
     RegistrationForm,
     details_of,
 )
+from app.registration.rules import registration_closed_reason
 from app.registration.tokens import (
     TokenError,
     make_manage_token,
@@ -91,7 +92,7 @@ def register(slug):
             return redirect(url_for(".check_email", slug=slug))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
-    closed_reason = services.registration_closed_reason(meeting, now)
+    closed_reason = registration_closed_reason(meeting, now)
     return render_template(
         "registration/register.html",
         meeting=meeting,

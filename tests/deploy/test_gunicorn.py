@@ -66,7 +66,8 @@ def test_gunicorn_logs_no_token_and_no_access_line(tmp_path):
 
 
 def test_settings_for_production():
-    settings = {}
+    # gunicorn loads the file as a module, so it has a __file__ (the file finds the app by it).
+    settings = {"__file__": str(ROOT / "deploy" / "gunicorn.conf.py")}
     factory = logging.getLogRecordFactory()
     try:  # the file sets the factory of gunicorn's processes; this one keeps its own
         exec(compile((ROOT / "deploy" / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)

@@ -4,6 +4,7 @@ from app.extensions import db
 from app.jobs.models import JobState
 from app.jobs.services import enqueue_job, get_job
 from app.jobs.worker import run_pending
+from tests.helpers import jobs  # noqa: F401  (registers the test job kinds this module runs)
 from tests.helpers.actors import ORGANISER
 
 

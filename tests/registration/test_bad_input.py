@@ -6,6 +6,7 @@ import time
 
 import pytest
 from flask import g
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import event, func, select, update
 
 from app.extensions import db
@@ -149,7 +150,18 @@ def test_no_one_confirms_a_registration_for_a_cancelled_meeting(client, now):
 @pytest.fixture
 def csrf_on(app, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 1)
+
+
+class _TwoHoursAgo(TimestampSigner):
+    def get_timestamp(self):
+        return int(time.time()) - 2 * 3600
+
+
+def _token_signed_two_hours_ago(client, app):
+    """The form's CSRF token as the page would have given it two hours ago (the limit is one)."""
+    with client.session_transaction() as session:
+        raw = session["csrf_token"]
+    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=_TwoHoursAgo).dumps(raw)
 
 
 def _csrf(page_text):
@@ -159,10 +171,10 @@ def _csrf(page_text):
     return page_text.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
 
 
-def test_an_expired_form_comes_back_with_what_was_typed(client, csrf_on):
+def test_an_expired_form_comes_back_with_what_was_typed(client, app, csrf_on):
     meeting = make_open_meeting()
-    token = _csrf(client.get(f"/meetings/{meeting.slug}/register").text)
-    time.sleep(2.1)
+    _csrf(client.get(f"/meetings/{meeting.slug}/register").text)
+    token = _token_signed_two_hours_ago(client, app)
     response = client.post(
         f"/meetings/{meeting.slug}/register",
         data=form_data(meeting, csrf_token=token, position="Minister Plenipotentiary"),
