@@ -12,6 +12,7 @@ Email addresses have one canonical form: stripped, lower-cased, with the domain 
 the outbox does not speak.
 """
 
+import functools
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
@@ -77,3 +78,17 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value or "")
     plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
     return " ".join("".join(char if char.isalnum() else " " for char in plain).split())
+
+
+@functools.cache
+def _collator():
+    import pyuca  # loading the Unicode collation table takes a fifth of a second: done once, when first needed
+
+    return pyuca.Collator()
+
+
+def sort_key(value: str) -> bytes:
+    """``value``'s place in the reader's alphabetical order (the Unicode Collation Algorithm),
+    as bytes that compare the same way in Python, SQLite and PostgreSQL: "Côte d'Ivoire"
+    sorts under C, "Türkiye" under T, "Åland Islands" under A."""
+    return b"".join(weight.to_bytes(2, "big") for weight in _collator().sort_key(value or ""))
