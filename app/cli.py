@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import click
 from flask import Flask
 
+from app.delegations.cli import delegations as delegation_commands
 from app.jobs.cli import jobs as jobs_commands
 from app.mail.cli import mail as mail_commands
 
@@ -12,6 +13,7 @@ from app.mail.cli import mail as mail_commands
 def register_commands(app: Flask):
     app.cli.add_command(mail_commands)
     app.cli.add_command(jobs_commands)
+    app.cli.add_command(delegation_commands)
 
     @app.cli.group()
     def demo():

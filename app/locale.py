@@ -15,6 +15,8 @@ to be ``resolve_locale``.
 """
 
 import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -38,6 +40,10 @@ _RESOLVED = "app.locale.resolved"
 _WITHOUT_LANG = {"static", "locale.switch"}
 
 bp = Blueprint("locale", __name__)
+
+#: The language text is being written in for someone other than the reader (an email to a
+#: delegate, in the language of their registration), whatever the request's.
+_WRITING_FOR: ContextVar[str | None] = ContextVar("app.locale.writing_for", default=None)
 
 
 def known_locale(code: str | None) -> str | None:
@@ -75,8 +81,23 @@ def _resolve() -> tuple[str, bool]:
     return code or DEFAULT_LOCALE, True
 
 
+@contextmanager
+def writing_in(code: str | None):
+    """Within this block, text is written in ``code`` (English for a code the app does not know):
+    an email to a delegate is in their language, whoever's request or command sends it."""
+    token = _WRITING_FOR.set(known_locale(code) or DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        _WRITING_FOR.reset(token)
+
+
 def resolve_locale() -> str:
-    """The reader's language as resolved (one of KNOWN_LOCALES); English outside a request."""
+    """The reader's language as resolved (one of KNOWN_LOCALES); English outside a request.
+    Within ``writing_in``, the language written in."""
+    writing_for = _WRITING_FOR.get()
+    if writing_for is not None:
+        return writing_for
     if not has_request_context():
         return DEFAULT_LOCALE
     resolved = request.environ.get(_RESOLVED)

@@ -494,6 +494,7 @@ def check(env, flows, received):
     """[(what, ok, detail)] for every invariant the benchmark promises to verify."""
     from sqlalchemy import func, select
 
+    from app.delegations.models import Delegation
     from app.extensions import db
     from app.mail.outbox import OutboxMessage, OutboxStatus
     from app.meetings.models import Meeting
@@ -512,9 +513,10 @@ def check(env, flows, received):
         drift = [m.slug for m in meetings if m.seats_taken != confirmed.get(m.id, 0)]
         quotas = {m.id: m.delegation_quota for m in meetings}
         per_delegation = db.session.execute(
-            select(Registration.meeting_id, Registration.delegation, func.count())
+            select(Registration.meeting_id, Delegation.key, func.count())
+            .join(Delegation)
             .where(Registration.status == RegistrationStatus.CONFIRMED)
-            .group_by(Registration.meeting_id, Registration.delegation)
+            .group_by(Registration.meeting_id, Delegation.key)
         ).all()
         over_quota = [f"{d} ({n})" for m, d, n in per_delegation if quotas[m] is not None and n > quotas[m]]
         registrations = {

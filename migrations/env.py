@@ -95,10 +95,23 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table's shape by copying it; with foreign keys on, dropping the old
+            # copy would cascade to the rows that refer to it. They are off for the migration and
+            # checked before they come back on (https://www.sqlite.org/lang_altertable.html).
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()  # ends the transaction the statement began: the migrations begin their own
         context.configure(connection=connection, target_metadata=get_metadata(), render_item=render_item, **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left rows referring to nothing: {broken[:10]}")
 
 
 if context.is_offline_mode():

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, create_engine
+from sqlalchemy import MetaData, create_engine, func, select, update
 
 from app import create_app
+from app.delegations.models import Delegation
+from app.delegations.seed import seed_rows
 from app.extensions import db
 from tests.helpers.database import make_config
 from tests.helpers.smtp import SmtpSink
@@ -42,15 +44,25 @@ def migrated(database_url):
     return database_url
 
 
+#: When the seeded delegations last changed, as far as the tests know.
+SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 #: Reference data the migrations seed; tests keep it.
-SEEDED_TABLES = {"organisation", "catalogue_state"}
+SEEDED_TABLES = {"delegation", "catalogue_state"}
 
 
-def _empty_tables():
+def _delegations_state(connection):
+    return tuple(connection.execute(select(func.count(Delegation.id), func.max(Delegation.updated_at))).one())
+
+
+def _empty_tables(seeded_delegations):
+    """Empty what tests write; the delegations are seeded again only if a test changed them."""
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in SEEDED_TABLES]
     with db.engine.begin() as connection:
         for table in tables:
             connection.execute(table.delete())
+        if _delegations_state(connection) != seeded_delegations:
+            connection.execute(Delegation.__table__.delete())
+            connection.execute(Delegation.__table__.insert(), [row | {"updated_at": SEEDED_AT} for row in seed_rows()])
 
 
 @pytest.fixture
@@ -59,13 +71,24 @@ def config_overrides():
     return {}
 
 
+@pytest.fixture(scope="session")
+def seeded_delegations(migrated):
+    """The seeded delegations' count and latest change, set to one known moment so a test's change shows."""
+    engine = create_engine(migrated)
+    with engine.begin() as connection:
+        connection.execute(update(Delegation).values(updated_at=SEEDED_AT))
+        state = _delegations_state(connection)
+    engine.dispose()
+    return state
+
+
 @pytest.fixture
-def app(migrated, config_overrides):
+def app(migrated, seeded_delegations, config_overrides):
     app = create_app(make_config(migrated, **config_overrides))
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_tables()
+        _empty_tables(seeded_delegations)
         db.engine.dispose()
 
 

@@ -22,7 +22,7 @@ def test_migrations_go_down_and_up_again(app, migrated):
     downgrade(revision="base")
     assert table_names(migrated) <= {"alembic_version"}
     upgrade()
-    assert {"meeting", "registration", "outbox_message", "organisation"} <= table_names(migrated)
+    assert {"meeting", "registration", "registration_day", "outbox_message", "delegation"} <= table_names(migrated)
     assert inspect(db.engine).get_check_constraints("meeting")
 
 
@@ -64,3 +64,85 @@ def test_stored_names_and_addresses_are_cleaned_by_the_migration(app, migrated):
     assert stored[1][0] == "Ali\u200cReza"  # the joiner Persian names need is kept
     # The third would become the second's address: it is left as it was, not merged.
     assert stored[2][2] == "ali@exämple.com"
+
+
+def test_registrations_made_before_delegations_were_records_are_converted(app, migrated):
+    """Delegation strings, JSON days and several heads, as stored before 0014, become records."""
+    db.session.remove()
+    downgrade(revision="0013_registration_search_key")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO meeting (id, slug, title, meeting_type, status, timezone, has_times, venue, city, "
+                "country, host_country, chair, co_chairs, theme, summary, description, seats_taken, requires_approval, "
+                "ical_sequence, created_at, updated_at, start_date, end_date, starts_at, ends_at) VALUES (1, 'm', 'M', "
+                "'thematic-meeting', 'published', 'UTC', false, '', '', '', '', '', '', '', '', '', 0, false, 0, "
+                "'2026-01-01', '2026-01-01', '2026-03-02', '2026-03-03', '2026-03-02', '2026-03-04')"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO organisation (name, acronym, active) VALUES ('Save the Children', '', true)")
+        )
+        iom, custom = (
+            connection.execute(text("SELECT id FROM organisation WHERE name = :n"), {"n": name}).scalar()
+            for name in ("International Organization for Migration", "Save the Children")
+        )
+        rows = [
+            (1, "ET", None, "state:ET", "head-of-delegation", '["2026-03-02"]', "2026-01-01"),
+            (2, "ET", None, "state:ET", "head-of-delegation", "[]", "2026-01-02"),
+            (3, None, iom, f"org:{iom}", "delegate", '["not a day", "2026-03-03"]', "2026-01-03"),
+            (4, None, custom, f"org:{custom}", "head-of-delegation", '["2026-03-02", "2026-03-03"]', "2026-01-04"),
+        ]
+        for number, country, organisation, delegation, role, days, created in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO registration (id, meeting_id, uid, status, salutation, first_name, last_name, email, "
+                    "phone, country, organisation_id, delegation, position, function, role, days, dietary_needs, "
+                    "accessibility_needs, needs_visa_letter, list_consent, created_at, updated_at) "
+                    "VALUES (:id, 1, :uid, 'confirmed', 'Ms', 'Hanna', :last, :email, '', :country, :organisation, "
+                    ":delegation, 'Director', "
+                    "'', :role, :days, '', '', false, false, :created, :created)"
+                ),
+                dict(
+                    id=number,
+                    uid=f"u{number}",
+                    last=f"Tesfaye{number}",
+                    email=f"d{number}@mfa.example",
+                    country=country,
+                    organisation=organisation,
+                    delegation=delegation,
+                    role=role,
+                    days=days,
+                    created=created,
+                ),
+            )
+    upgrade()
+    with db.engine.connect() as connection:
+        converted = connection.execute(
+            text(
+                "SELECT r.id, d.key, d.standing, r.role, r.language FROM registration r "
+                "JOIN delegation d ON d.id = r.delegation_id ORDER BY r.id"
+            )
+        ).all()
+        days = connection.execute(text("SELECT registration_id, day FROM registration_day ORDER BY 1, 2")).all()
+    assert [tuple(row) for row in converted] == [
+        (1, "state:ET", "member", "head-of-delegation", "en"),
+        (2, "state:ET", "member", "delegate", "en"),  # the later of two heads
+        (3, "org:IOM", "observer", "delegate", "en"),
+        (4, f"org:ORG{custom}", "other", "head-of-delegation", "en"),
+    ]
+    assert [(r, str(d)) for r, d in days] == [
+        (1, "2026-03-02"),
+        (2, "2026-03-02"),  # none chosen meant every day
+        (2, "2026-03-03"),
+        (3, "2026-03-03"),
+        (4, "2026-03-02"),
+        (4, "2026-03-03"),
+    ]
+    from app.meetings.models import Meeting
+    from app.registration.services import find_registrations
+
+    meeting = db.session.get(Meeting, 1)
+    assert [r.id for r in find_registrations(meeting, "oim")] == [3]
+    assert [r.id for r in find_registrations(meeting, "save the children")] == [4]
+    assert [r.id for r in find_registrations(meeting, "tesfaye1")] == [1]

@@ -350,8 +350,15 @@ UPCOMING = [
         host="IT",
         chair="Italy",
         summary="The Steering Committee prepares the year's work plan and the next Senior Officials' Meeting.",
-        description="By invitation: members of the Steering Committee and the partner organisations.",
-        registration=dict(open_days_before=45, close_days_before=7, capacity=30, requires_approval=True),
+        description="For the members of the Steering Committee: five European and five African states, the European "
+        "Commission, the EEAS and the African Union Commission.",
+        registration=dict(
+            open_days_before=45,
+            close_days_before=7,
+            capacity=30,
+            requires_approval=True,
+            eligibility="steering-committee",
+        ),
         sessions=[
             (0, "09:30", "11:00", "Adoption of the agenda; report of the chair", "Italy", "", "Sala Conferenze"),
             (0, "11:30", "13:00", "Work plan 2027", "ICMPD", "Italy", "Sala Conferenze"),

@@ -12,6 +12,7 @@ from app.meetings.models import (
     Document,
     DocumentKind,
     Domain,
+    Eligibility,
     Meeting,
     MeetingStatus,
     MeetingType,
@@ -65,6 +66,7 @@ def build_meeting(spec: dict, now: datetime) -> Meeting:
         meeting.capacity = rules.get("capacity")
         meeting.requires_approval = rules.get("requires_approval", False)
         meeting.delegation_quota = rules.get("delegation_quota", 3)
+        meeting.eligibility = Eligibility(rules.get("eligibility", Eligibility.EVERYONE.value))
     for offset, begins, ends, title, speakers, moderators, room in spec.get("sessions", []):
         day = start + timedelta(days=offset)
         meeting.sessions.append(

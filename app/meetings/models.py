@@ -4,12 +4,13 @@ import enum
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pycountry
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import countries
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
+from app.locale import interface_locale
 
 
 class MeetingType(enum.Enum):
@@ -60,6 +61,23 @@ DOMAIN_LABELS = {
 }
 
 
+class Eligibility(enum.Enum):
+    """Which delegations may register for a meeting."""
+
+    EVERYONE = "everyone"
+    #: Members, institutions and observers of the Process.
+    PROCESS = "process"
+    STEERING_COMMITTEE = "steering-committee"
+
+    @property
+    def label(self):
+        return {
+            Eligibility.EVERYONE: "Open to every delegation",
+            Eligibility.PROCESS: "Members, institutions and observers of the Process",
+            Eligibility.STEERING_COMMITTEE: "Members of the Steering Committee",
+        }[self]
+
+
 class MeetingStatus(enum.Enum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -85,12 +103,8 @@ class DocumentKind(enum.Enum):
 
 
 def country_name(code):
-    if not code:
-        return ""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
+    """The country's name in the reader's language."""
+    return countries.name(code, interface_locale())
 
 
 class Meeting(db.Model):
@@ -141,6 +155,10 @@ class Meeting(db.Model):
     seats_taken: Mapped[int] = mapped_column(default=0, active_history=True)
     #: Most confirmed delegates one delegation may have; NULL means no quota.
     delegation_quota: Mapped[int | None]
+    #: Which delegations may register.
+    eligibility: Mapped[Eligibility] = mapped_column(
+        enum_column(Eligibility), default=Eligibility.EVERYONE, server_default=Eligibility.EVERYONE.value
+    )
     #: Confirmed delegates wait for an organiser's approval before holding a seat.
     requires_approval: Mapped[bool] = mapped_column(default=False)
     #: When set, the registration form asks for this code (invitation-only meetings).

@@ -5,16 +5,17 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.delegations.models import Delegation
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.registration import history
 from app.registration.models import Registration, RegistrationStatus
 
 
-def count_confirmed(meeting: Meeting, delegation: str, excluding: Registration | None = None) -> int:
+def count_confirmed(meeting: Meeting, delegation: Delegation, excluding: Registration | None = None) -> int:
     query = select(func.count(Registration.id)).where(
         Registration.meeting_id == meeting.id,
-        Registration.delegation == delegation,
+        Registration.delegation_id == delegation.id,
         Registration.status == RegistrationStatus.CONFIRMED,
     )
     if excluding is not None and excluding.id is not None:
@@ -26,7 +27,7 @@ def has_free_seat(meeting: Meeting) -> bool:
     return meeting.capacity is None or meeting.seats_taken < meeting.capacity
 
 
-def under_quota(meeting: Meeting, delegation: str, excluding: Registration | None = None) -> bool:
+def under_quota(meeting: Meeting, delegation: Delegation, excluding: Registration | None = None) -> bool:
     quota = meeting.delegation_quota
     return quota is None or count_confirmed(meeting, delegation, excluding) < quota
 

@@ -16,7 +16,7 @@ class RegistrationData:
     last_name: str
     email: str
     position: str
-    delegation: str  # "state:ET" or "org:<id>"
+    delegation: str  # a delegation's key: "state:ET", "org:IOM"
     role: DelegateRole
     #: ISO dates of the days attended; empty means every day.
     days: list[str] = field(default_factory=list)
@@ -31,6 +31,8 @@ class RegistrationData:
     passport_expiry: date | None = None
     list_consent: bool = False
     invitation_code: str = ""
+    #: The language the delegate registers in; None keeps the registration's.
+    language: str | None = None
 
 
 @dataclass

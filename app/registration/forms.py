@@ -4,9 +4,7 @@ import functools
 from datetime import datetime
 from types import SimpleNamespace
 
-import pycountry
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,11 +19,12 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from app import text
-from app.extensions import db
-from app.locale import resolve_locale
+from app.delegations.services import GROUP_HEADINGS, form_groups, group_of, state_names
+from app.locale import interface_locale, resolve_locale
 from app.meetings.formatting import format_day
+from app.meetings.models import Eligibility
 from app.registration.data import RegistrationData
-from app.registration.models import DelegateRole, Organisation
+from app.registration.models import DelegateRole
 from app.registration.rules import check_visa
 
 SALUTATIONS = ["Mr", "Ms", "Mx", "Dr", "Prof.", "H.E."]
@@ -55,41 +54,23 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-# The choice lists and the rendered selects hold words of the reader's language: each
-# cache keys on it (the names are English until translations exist).
-@functools.cache
-def _countries(locale: str) -> tuple[tuple[str, str], ...]:
-    """(ISO code, name) of every country, by name."""
-    return tuple(
-        sorted(
-            ((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
-            key=lambda pair: pair[1],
-        )
-    )
-
-
 def _choices(pairs, optgroup=None) -> list[SelectChoice]:
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
 
 
-@functools.lru_cache(maxsize=16)
-def _delegation_choices(organisations: tuple[tuple[str, str], ...], locale: str) -> tuple[SelectChoice, ...]:
-    return tuple(
-        _choices([("", "Choose…")])
-        + _choices([(f"state:{code}", name) for code, name in _countries(locale)], "Member states and other countries")
-        + _choices(organisations, "International organisations")
-    )
+# The choice lists and the rendered selects hold words of the reader's language: each
+# cache keys on it.
+@functools.lru_cache(maxsize=32)
+def _delegation_choices(groups, locale: str) -> tuple[SelectChoice, ...]:
+    choices = _choices([("", "Choose…")])
+    for group, pairs in groups:
+        choices += _choices(pairs, GROUP_HEADINGS[group])
+    return tuple(choices)
 
 
-def active_organisations() -> tuple[tuple[str, str], ...]:
-    """(delegation key, name) of the organisations delegates may choose now."""
-    organisations = db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name))
-    return tuple((f"org:{o.id}", o.display_name) for o in organisations)
-
-
-@functools.cache
-def _nationality_choices(locale: str) -> tuple[SelectChoice, ...]:
-    return tuple(_choices([("", "Choose…"), *_countries(locale)]))
+@functools.lru_cache(maxsize=8)
+def _nationality_choices(states, locale: str) -> tuple[SelectChoice, ...]:
+    return tuple(_choices([("", "Choose…"), *states]))
 
 
 class LongSelect(Select):
@@ -168,22 +149,38 @@ class DelegateDetailsForm(FlaskForm):
     passport_expiry = DateField("Passport expiry date", validators=[Optional()])
     list_consent = BooleanField("Show my name, title and function in the published List of Participants")
 
-    def __init__(self, meeting, *args, now: datetime, passport_on_file: str | None = None, **kwargs):
+    def __init__(
+        self, meeting, *args, now: datetime, passport_on_file: str | None = None, current_delegation=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.meeting, self.now = meeting, now
         #: The passport number already stored (the manage page): shown masked, kept when left empty.
         self.passport_on_file = masked_passport(passport_on_file)
         self._passport_number_on_file = passport_on_file
-        organisations = active_organisations()
-        self.delegation.choices = _delegation_choices(organisations, resolve_locale())
-        self.delegation.render_key = ("delegation", organisations)
-        self.nationality.choices = _nationality_choices(resolve_locale())
-        self.nationality.render_key = ("nationality",)
+        locale = interface_locale()
+        groups = form_groups(meeting.eligibility or Eligibility.EVERYONE, locale)
+        self.delegation.choices = _delegation_choices(groups, locale)
+        self.delegation.render_key = ("delegation", groups)
+        if current_delegation is not None and all(c.value != current_delegation.key for c in self.delegation.choices):
+            self._keep_choice(current_delegation, locale)
+        states = state_names(locale)
+        self.nationality.choices = _nationality_choices(states, locale)
+        self.nationality.render_key = ("nationality", states)
         self.days.choices = _choices((d.isoformat(), f"{format_day(d)} ({d:%A})") for d in meeting.days)
         if len(meeting.days) <= 1:
             del self.days
         elif not self.is_submitted() and not self.days.data:
             self.days.data = [day.isoformat() for day in meeting.days]
+
+    def _keep_choice(self, delegation, locale):
+        """Offer the delegation a delegate registered with, even if it is no longer offered to others."""
+        heading = GROUP_HEADINGS[group_of(delegation)]
+        choices = list(self.delegation.choices)
+        in_group = [i for i, choice in enumerate(choices) if choice.optgroup == heading]
+        position = in_group[-1] + 1 if in_group else len(choices)
+        choices.insert(position, SelectChoice(delegation.key, delegation.display_name(locale), optgroup=heading))
+        self.delegation.choices = tuple(choices)
+        self.delegation.render_key = (*self.delegation.render_key, delegation.key)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -269,6 +266,8 @@ def details_of(registration) -> dict:
         "list_consent",
     )
     data = {name: getattr(registration, name) for name in names}
+    data["delegation"] = registration.delegation.key
+    data["days"] = [day.isoformat() for day in registration.days]
     data["role"] = registration.role.value
     return data
 
@@ -284,7 +283,9 @@ class RegistrationForm(DelegateDetailsForm):
 
     def registration_data(self) -> RegistrationData:
         code = (self.invitation_code.data or "") if self.invitation_code is not None else ""
-        return self.to_data(self.email.data, code)
+        data = self.to_data(self.email.data, code)
+        data.language = interface_locale()  # the language the form was shown in
+        return data
 
 
 class ConfirmForm(FlaskForm):

@@ -1,7 +1,7 @@
 """An organiser changes or cancels a meeting: the change and the notice to every registered
 delegate (confirmed ones with the updated invite or its cancellation) commit together."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -24,15 +24,29 @@ def _delegates(meeting: Meeting) -> list[Registration]:
     )
 
 
+def _follow(attended: list[date], before: list[date], after: list[date]) -> list[date]:
+    """The days a delegate attends once the meeting moves: the same days of the meeting (its
+    first, its second...), or every day if they attended every day or none of theirs remains."""
+    if set(attended) >= set(before):
+        return after
+    kept = [after[before.index(day)] for day in attended if day in before and before.index(day) < len(after)]
+    return kept or after
+
+
 def change_meeting(meeting: Meeting, edit: MeetingEdit, now: datetime, *, actor: Actor) -> list[str]:
     """Apply ``edit``; tell every registered delegate what changed (confirmed ones with the
     updated invite) in the same transaction. Returns the changes; none means nothing is sent."""
     meeting = lock_meeting(meeting.id)
+    days_before = meeting.days
     changes = apply_edit(meeting, edit)
     if changes:
         meeting.updated_at = now
+    delegates = _delegates(meeting) if changes else []
+    if meeting.days != days_before:
+        for registration in delegates:
+            registration.set_days(_follow(registration.days, days_before, meeting.days))
     db.session.flush()  # raises the calendar sequence before the invites are built
-    for registration in _delegates(meeting) if changes else []:
+    for registration in delegates:
         notifications.meeting_changed(registration, changes)
     db.session.commit()
     return changes

@@ -1,11 +1,10 @@
-"""Delegates' registrations and the organisations that send delegations."""
+"""Delegates' registrations and the days each attends."""
 
 import enum
 import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -17,8 +16,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, enum_column, utcnow
+from app.delegations.models import Delegation
 from app.extensions import db
-from app.meetings.models import Meeting, country_name
+from app.locale import DEFAULT_LOCALE, interface_locale
+from app.meetings.models import Meeting
 from app.text import fold
 
 
@@ -52,17 +53,9 @@ class DelegateRole(enum.Enum):
         return self.value.replace("-", " ").capitalize()
 
 
-class Organisation(db.Model):
-    """An international organisation that may send a delegation; the organisers keep the list."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    acronym: Mapped[str] = mapped_column(String(30), default="")
-    active: Mapped[bool] = mapped_column(default=True)
-
-    @property
-    def display_name(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+#: The registrations counted by the one-head rule: a head whose address is confirmed and who
+#: has not cancelled. An unconfirmed one (a mistyped address, say) blocks no one.
+HEAD_HOLDS_PLACE = "role = 'head-of-delegation' AND status IN ('confirmed', 'waitlisted', 'awaiting-approval')"
 
 
 def new_uid() -> str:
@@ -81,10 +74,19 @@ class Registration(db.Model):
             postgresql_where=text("status != 'cancelled'"),
         ),
         Index("ix_registration_meeting_status", "meeting_id", "status"),
-        Index("ix_registration_meeting_delegation", "meeting_id", "delegation"),
+        # At most one head per delegation and meeting among those whose address is confirmed;
+        # the services say so first, this holds it whatever runs at the same time.
+        Index(
+            "uq_registration_head_of_delegation",
+            "meeting_id",
+            "delegation_id",
+            unique=True,
+            sqlite_where=text(HEAD_HOLDS_PLACE),
+            postgresql_where=text(HEAD_HOLDS_PLACE),
+        ),
+        Index("ix_registration_meeting_delegation", "meeting_id", "delegation_id"),
         Index("ix_registration_meeting_search_key", "meeting_id", "search_key"),
         CheckConstraint("email = lower(email)", name="email_lower_case"),
-        CheckConstraint("(country IS NULL) != (organisation_id IS NULL)", name="one_delegation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,16 +103,11 @@ class Registration(db.Model):
     #: Stored lower-case, so the same address cannot register twice.
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40), default="")
-    #: ISO 3166-1 alpha-2 code of the member state represented, or NULL for an organisation.
-    country: Mapped[str | None] = mapped_column(String(2))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
-    #: "state:ET" or "org:<id>": the key quotas count by.
-    delegation: Mapped[str] = mapped_column(String(40))
+    #: The state or organisation represented: quotas count by it.
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id"))
     position: Mapped[str] = mapped_column(String(200))
     function: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[DelegateRole] = mapped_column(enum_column(DelegateRole))
-    #: ISO dates (in the meeting's zone) the delegate will attend.
-    days: Mapped[list[str]] = mapped_column(JSON, default=list)
     dietary_needs: Mapped[str] = mapped_column(Text, default="")
     accessibility_needs: Mapped[str] = mapped_column(Text, default="")
     needs_visa_letter: Mapped[bool] = mapped_column(default=False)
@@ -136,11 +133,17 @@ class Registration(db.Model):
     #: Raised whenever something this delegate's own invite shows changes (their name, role,
     #: days); the invite's SEQUENCE is the meeting's plus this, so it never goes down.
     invite_revision: Mapped[int] = mapped_column(default=0, server_default="0")
-    #: Name, email and delegation folded (app.text.fold) for search, written with the details.
+    #: Name and email folded (app.text.fold) for search, written with the details; the
+    #: delegation's names are searched in its own key.
     search_key: Mapped[str] = mapped_column(String(700), default="", server_default="")
+    #: The language the registration was made in: every email to the delegate is written in it.
+    language: Mapped[str] = mapped_column(String(8), default=DEFAULT_LOCALE, server_default=DEFAULT_LOCALE)
 
     meeting: Mapped[Meeting] = relationship()
-    organisation: Mapped[Organisation | None] = relationship()
+    delegation: Mapped[Delegation] = relationship(lazy="joined", innerjoin=True)
+    attendance_days: Mapped[list["RegistrationDay"]] = relationship(
+        cascade="all, delete-orphan", order_by="RegistrationDay.day", passive_deletes=True
+    )
 
     #: What the delegate's personal invite shows of the registration itself.
     INVITE_FIELDS = ("first_name", "last_name", "role", "days")
@@ -150,12 +153,21 @@ class Registration(db.Model):
         """The SEQUENCE of this delegate's invite: it rises with the meeting's and with theirs."""
         return self.meeting.ical_sequence + self.invite_revision
 
+    @property
+    def days(self) -> list[date]:
+        """The days (in the meeting's zone) the delegate will attend, in order."""
+        return [row.day for row in self.attendance_days]
+
+    def set_days(self, days: list[date]) -> None:
+        """Keep the rows of the days that stay, so a day is never deleted and added back."""
+        wanted = set(days)
+        self.attendance_days = [row for row in self.attendance_days if row.day in wanted] + [
+            RegistrationDay(day=day) for day in sorted(wanted - set(self.days))
+        ]
+
     def refresh_search_key(self) -> None:
-        """Set after the details change; the delegation is read by its key, not the relationship,
-        which is loaded only at the next flush."""
-        organisation = db.session.get(Organisation, self.organisation_id) if self.organisation_id else None
-        delegation = organisation.display_name if organisation else country_name(self.country)
-        self.search_key = fold(" ".join((self.first_name, self.last_name, self.email, delegation or "")))
+        """Set after the details change."""
+        self.search_key = fold(" ".join((self.first_name, self.last_name, self.email)))
 
     @property
     def full_name(self):
@@ -163,10 +175,18 @@ class Registration(db.Model):
 
     @property
     def delegation_name(self):
-        if self.organisation is not None:
-            return self.organisation.display_name
-        return country_name(self.country)
+        """The delegation's name in the reader's language."""
+        return self.delegation.display_name(interface_locale())
 
     @property
     def is_active(self):
         return self.status is not RegistrationStatus.CANCELLED
+
+
+class RegistrationDay(db.Model):
+    """A day a delegate will attend: the desk filters by it, check-in counts by it."""
+
+    __table_args__ = (Index("ix_registration_day_day", "day"),)
+
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)

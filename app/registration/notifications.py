@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 
 from app.calendar.invites import personal_invite
+from app.locale import writing_in
 from app.mail.outbox import enqueue
 from app.meetings.formatting import format_dates, format_times
 from app.registration.models import DelegateRole, Registration, RegistrationStatus
@@ -32,18 +33,25 @@ def _invite(registration: Registration, *, cancel=False) -> bytes:
     role = "OPT-PARTICIPANT" if registration.role is DelegateRole.OBSERVER else "REQ-PARTICIPANT"
     # A delegate's own cancellation must outrank the last invite they received.
     sequence = registration.invite_sequence + (1 if cancel and not meeting.is_cancelled else 0)
-    return personal_invite(
-        meeting,
-        uid=invite_uid(registration),
-        attendee_name=registration.full_name,
-        attendee_email=registration.email,
-        role=role,
-        cancel=cancel,
-        sequence=sequence,
-    )
+    with writing_in(registration.language):
+        return personal_invite(
+            meeting,
+            uid=invite_uid(registration),
+            attendee_name=registration.full_name,
+            attendee_email=registration.email,
+            role=role,
+            cancel=cancel,
+            sequence=sequence,
+        )
 
 
 def _queue(registration: Registration, template: str, subject: str, *, invite=None, method=None, **context):
+    """Queue the email, written in the language of the registration."""
+    with writing_in(registration.language):
+        return _queue_written(registration, template, subject, invite=invite, method=method, **context)
+
+
+def _queue_written(registration: Registration, template: str, subject: str, *, invite, method, **context):
     meeting = registration.meeting
     context.update(
         registration=registration,

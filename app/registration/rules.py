@@ -5,16 +5,18 @@ form shows what they return."""
 import hmac
 from datetime import date, datetime
 
-import pycountry
+from sqlalchemy import select
 
-from app import text
+from app import countries, text
+from app.delegations.models import Delegation
+from app.delegations.services import get_delegation, is_eligible
 from app.extensions import db
 from app.meetings.formatting import format_day
-from app.meetings.models import Meeting
+from app.meetings.models import Eligibility, Meeting
 from app.meetings.services import RegistrationState, get_registration_state
 from app.registration import allocation
 from app.registration.data import RegistrationData
-from app.registration.models import Organisation
+from app.registration.models import DelegateRole, Registration, RegistrationStatus
 
 #: Fields of RegistrationData that are one line of text, and those that may span several.
 SINGLE_LINE_FIELDS = ("salutation", "first_name", "last_name", "phone", "position", "function", "invitation_code")
@@ -23,20 +25,48 @@ VISA_FIELDS = ("nationality", "passport_number", "date_of_birth", "passport_expi
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
-def parse_delegation(key: str) -> tuple[str | None, int | None]:
-    """(country code, organisation id) of a delegation key; raises ValueError if it names nothing."""
-    kind, _, value = (key or "").partition(":")
-    if kind == "state" and pycountry.countries.get(alpha_2=value.upper()) is not None and len(value) == 2:
-        return value.upper(), None
-    if kind == "org" and value.isdigit():
-        organisation = db.session.get(Organisation, int(value))
-        if organisation is not None and organisation.active:
-            return None, organisation.id
-    raise ValueError(key)
+#: Registrations the one-head rule counts (models.HEAD_HOLDS_PLACE says the same to the database).
+HEAD_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.AWAITING_APPROVAL)
+ELIGIBILITY_ERRORS = {
+    Eligibility.PROCESS: "This meeting is open to the members, institutions and observers of the Process.",
+    Eligibility.STEERING_COMMITTEE: "This meeting is open to the members of the Steering Committee.",
+}
 
 
-def delegation_key(country: str | None, organisation_id: int | None) -> str:
-    return f"state:{country}" if country else f"org:{organisation_id}"
+def find_delegation(key: str | None) -> Delegation | None:
+    """The delegation a form or caller names, if it is one delegates may choose."""
+    delegation = get_delegation(key)
+    return delegation if delegation is not None and delegation.active else None
+
+
+def delegation_problem(meeting: Meeting, delegation: Delegation | None) -> str | None:
+    if delegation is None:
+        return "Choose a member state or an organisation from the list."
+    if not is_eligible(delegation, meeting.eligibility):
+        return ELIGIBILITY_ERRORS[meeting.eligibility]
+    return None
+
+
+def head_problem(
+    meeting: Meeting, delegation: Delegation, role: DelegateRole, registration: Registration | None = None
+) -> str | None:
+    """Why ``role`` cannot be head of ``delegation`` here: another head, address confirmed, is registered."""
+    if role is not DelegateRole.HEAD:
+        return None
+    query = select(Registration.id).where(
+        Registration.meeting_id == meeting.id,
+        Registration.delegation_id == delegation.id,
+        Registration.role == DelegateRole.HEAD,
+        Registration.status.in_(HEAD_STATUSES),
+    )
+    if registration is not None and registration.id is not None:
+        query = query.where(Registration.id != registration.id)
+    if db.session.scalar(query.limit(1)) is None:
+        return None
+    return (
+        f"{delegation.display_name()} already has a head of delegation registered for this meeting. "
+        "Choose another role, or write to the organisers if this is a mistake."
+    )
 
 
 def registration_closed_reason(meeting: Meeting, now: datetime) -> str | None:
@@ -80,7 +110,7 @@ def check_visa(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[
     if not data.needs_visa_letter:
         return {}
     errors = {name: "Needed for the visa invitation letter." for name in VISA_FIELDS if not getattr(data, name)}
-    if data.nationality and pycountry.countries.get(alpha_2=data.nationality) is None:
+    if data.nationality and not countries.is_country(data.nationality):
         errors["nationality"] = "Choose a nationality from the list."
     today = meeting.local(now).date()
     if data.date_of_birth and not (EARLIEST_BIRTH < data.date_of_birth < today):
@@ -90,13 +120,16 @@ def check_visa(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[
     return errors
 
 
-def check_details(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[str, str]:
-    """The rules any registration's details keep, new or edited."""
+def check_details(
+    meeting: Meeting, data: RegistrationData, now: datetime, current: Delegation | None = None
+) -> dict[str, str]:
+    """The rules any registration's details keep, new or edited. An edit may keep its ``current``
+    delegation even if it is no longer offered (retired, or the meeting's eligibility narrowed)."""
     errors = check_text(data) | check_visa(meeting, data, now)
-    try:
-        parse_delegation(data.delegation)
-    except ValueError:
-        errors["delegation"] = "Choose a member state or an organisation from the list."
+    kept = current is not None and data.delegation == current.key
+    problem = None if kept else delegation_problem(meeting, find_delegation(data.delegation))
+    if problem:
+        errors["delegation"] = problem
     valid_days = {day.isoformat() for day in meeting.days}
     if set(data.days) - valid_days:
         errors["days"] = "Choose days on which the meeting takes place."
@@ -116,6 +149,11 @@ def check_rules(meeting: Meeting, data: RegistrationData, now: datetime) -> dict
             if not code
             else "This invitation code is not valid."
         )
-    if "delegation" not in errors and not allocation.under_quota(meeting, data.delegation):
-        errors["delegation"] = quota_error(meeting)
+    if "delegation" not in errors:
+        delegation = find_delegation(data.delegation)
+        if not allocation.under_quota(meeting, delegation):
+            errors["delegation"] = quota_error(meeting)
+        problem = head_problem(meeting, delegation, data.role)
+        if problem:
+            errors["role"] = problem
     return errors

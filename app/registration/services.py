@@ -3,13 +3,15 @@ acting party (``actor``), applies the rules (app.registration.rules) and commits
 change together with the emails it causes (the outbox), so a committed change always has
 its emails."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import text
 from app.actors import Actor
+from app.delegations.models import Delegation
+from app.delegations.services import get_delegation
 from app.extensions import db
 from app.meetings.locks import lock_meeting
 from app.meetings.models import Meeting
@@ -21,22 +23,20 @@ from app.registration.models import Registration, RegistrationStatus
 from app.registration.rules import (
     check_details,
     check_rules,
-    delegation_key,
-    parse_delegation,
+    head_problem,
     quota_error,
 )
 
 #: How long a confirmation link (and an unconfirmed registration) lives.
 CONFIRMATION_HOURS = 48
+HEAD_TAKEN_ON_CONFIRM = "Change your role on your registration page, then confirm again."
 
 
 def _apply(registration: Registration, data: RegistrationData) -> bool:
     """Store ``data`` on the registration; whether what its invite shows changed (then the
     invite's revision rises)."""
     shown = tuple(getattr(registration, name) for name in Registration.INVITE_FIELDS)
-    country, organisation_id = parse_delegation(data.delegation)
-    registration.country, registration.organisation_id = country, organisation_id
-    registration.delegation = delegation_key(country, organisation_id)
+    registration.delegation = get_delegation(data.delegation)  # the rules have checked it
     for name in (
         "salutation",
         "first_name",
@@ -50,8 +50,10 @@ def _apply(registration: Registration, data: RegistrationData) -> bool:
         "list_consent",
     ):
         setattr(registration, name, getattr(data, name))
-    registration.days = sorted(data.days) or [day.isoformat() for day in registration.meeting.days]
+    registration.set_days([date.fromisoformat(day) for day in data.days] or registration.meeting.days)
     registration.needs_visa_letter = data.needs_visa_letter
+    if data.language:
+        registration.language = data.language
     visa = data.needs_visa_letter
     registration.nationality = data.nationality if visa else None
     registration.passport_number = data.passport_number if visa else None
@@ -77,9 +79,10 @@ def get_live_registration(meeting: Meeting, email: str) -> Registration | None:
 def find_registrations(meeting: Meeting, query: str) -> list[Registration]:
     """The meeting's registrations whose name, email or delegation holds every word of ``query``,
     whatever their accents and case."""
-    statement = select(Registration).where(Registration.meeting_id == meeting.id)
+    statement = select(Registration).join(Delegation).where(Registration.meeting_id == meeting.id)
+    searched = Registration.search_key + " " + Delegation.search_key
     for word in text.fold(query).split():
-        statement = statement.where(Registration.search_key.contains(word, autoescape=True))
+        statement = statement.where(searched.contains(word, autoescape=True))
     return list(db.session.scalars(statement.order_by(Registration.last_name, Registration.first_name)))
 
 
@@ -154,6 +157,10 @@ def confirm_registration(registration: Registration, now: datetime, *, actor: Ac
     if meeting.is_cancelled:
         db.session.rollback()
         raise RegistrationRefused({"": "This meeting has been cancelled, so registrations can no longer be confirmed."})
+    problem = head_problem(meeting, registration.delegation, registration.role, registration)
+    if problem:
+        db.session.rollback()
+        raise RegistrationRefused({"role": problem + " " + HEAD_TAKEN_ON_CONFIRM})
     history.acting(now, actor, "address confirmed")
     registration.email_confirmed_at = now
     allocation.place(meeting, registration, now)
@@ -212,15 +219,19 @@ def update_registration(
     if data.needs_visa_letter and not data.passport_number:
         # The manage page never shows the number on file: left empty, it stays as it is.
         data.passport_number = registration.passport_number
-    errors = check_details(meeting, data, now)
-    moves = data.delegation != registration.delegation
-    if (
-        registration.status is RegistrationStatus.CONFIRMED
-        and moves
-        and "delegation" not in errors
-        and not allocation.under_quota(meeting, data.delegation)
-    ):
-        errors["delegation"] = quota_error(meeting)
+    errors = check_details(meeting, data, now, current=registration.delegation)
+    if "delegation" not in errors:
+        delegation = get_delegation(data.delegation)
+        moves = delegation.id != registration.delegation_id
+        if (
+            registration.status is RegistrationStatus.CONFIRMED
+            and moves
+            and not allocation.under_quota(meeting, delegation)
+        ):
+            errors["delegation"] = quota_error(meeting)
+        problem = head_problem(meeting, delegation, data.role, registration)
+        if problem:
+            errors["role"] = problem
     if errors:
         db.session.rollback()
         raise RegistrationRefused(errors)

@@ -121,7 +121,7 @@ def confirm(slug, token):
     if registration is None:
         return _link_problem(meeting, "gone", 404)
     form = ConfirmForm()
-    general = []
+    general, manage_url = [], None
     if form.validate_on_submit():
         # Made before the service commits: afterwards the registration would be reloaded,
         # and a connection lost just after a successful commit must not look like a failure.
@@ -130,12 +130,19 @@ def confirm(slug, token):
             services.confirm_registration(registration, _now(), actor=Actor.delegate(registration))
         except RegistrationRefused as refused:
             general = list(refused.errors.values())
+            if "role" in refused.errors:  # another head confirmed first: the role is changed there
+                manage_url = url_for(".manage", slug=slug, token=manage_token)
         else:
             return redirect(url_for(".manage", slug=slug, token=manage_token))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "registration/confirm.html", meeting=meeting, registration=registration, form=form, general_errors=general
+        "registration/confirm.html",
+        meeting=meeting,
+        registration=registration,
+        form=form,
+        general_errors=general,
+        manage_url=manage_url,
     ), status
 
 
@@ -161,7 +168,11 @@ def manage(slug, token):
     if problem:
         return problem
     form = DelegateDetailsForm(
-        meeting, data=details_of(registration), now=now, passport_on_file=registration.passport_number
+        meeting,
+        data=details_of(registration),
+        now=now,
+        passport_on_file=registration.passport_number,
+        current_delegation=registration.delegation,
     )
     general = []
     if registration.is_active and form.validate_on_submit():

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.registration import allocation, services
-from app.registration.models import Registration
+from app.registration.exceptions import RegistrationRefused
+from app.registration.models import DelegateRole, Registration
 from app.registration.models import RegistrationStatus as S
 from tests.helpers.actors import DELEGATE
 from tests.helpers.factories import make_open_meeting, make_registration
@@ -123,3 +124,22 @@ def test_promotion_racing_new_confirmations_never_overbooks(app, now):
     assert db.session.get(Meeting, meeting_id).seats_taken == 5
     # Freed seats went to the waiting list in order, before any newcomer.
     assert {r.id for r in confirmed} == set(seated[3:]) | set(waiting[:3])
+
+
+def test_two_heads_of_one_delegation_confirming_at_once_leave_one_head(app, now):
+    meeting = make_open_meeting(capacity=None, delegation_quota=None)
+    ids = [make_registration(meeting, confirm=False, role=DelegateRole.HEAD).id for _ in range(2)]
+    meeting_id = meeting.id
+    db.session.remove()
+    refused = []
+
+    def confirm(registration):
+        try:
+            services.confirm_registration(registration, now, actor=DELEGATE)
+        except RegistrationRefused as error:
+            refused.append(error)
+
+    run_at_once(app, [(lambda i=i: db.session.get(Registration, i), confirm) for i in ids])
+
+    assert sorted(r.status.value for r in statuses(meeting_id)) == ["confirmed", "unconfirmed"]
+    assert len(refused) == 1 and "already has a head of delegation" in refused[0].errors["role"]

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.meetings.models import Meeting
 from app.registration import services
 from app.registration.exceptions import RegistrationRefused
-from app.registration.models import Organisation, Registration
+from app.registration.models import Registration
 from app.registration.models import RegistrationStatus as S
 from tests.helpers.actors import DELEGATE, ORGANISER, SYSTEM
 from tests.helpers.factories import (
@@ -186,14 +186,14 @@ def test_promotion_skips_delegations_at_their_quota(app, now):
 
 
 def test_organisations_from_the_seeded_list_are_delegations(app, now):
-    iom = db.session.scalar(select(Organisation).where(Organisation.acronym == "IOM"))
     meeting = make_open_meeting()
-    registration = make_registration(meeting, delegation=f"org:{iom.id}")
-    assert registration.organisation == iom and registration.country is None
+    registration = make_registration(meeting, delegation="org:IOM")
+    assert registration.delegation.key == "org:IOM" and registration.delegation.country is None
     assert registration.delegation_name == "International Organization for Migration (IOM)"
-    with pytest.raises(RegistrationRefused) as refused:
-        services.register_delegate(meeting, registration_data(delegation="org:99999"), now, actor=DELEGATE)
-    assert "delegation" in refused.value.errors
+    for unknown in ("org:99999", "state:XX", "state:et", ""):
+        with pytest.raises(RegistrationRefused) as refused:
+            services.register_delegate(meeting, registration_data(delegation=unknown), now, actor=DELEGATE)
+        assert "delegation" in refused.value.errors
 
 
 def test_days_must_be_days_of_the_meeting(app, now):
@@ -202,7 +202,8 @@ def test_days_must_be_days_of_the_meeting(app, now):
         services.register_delegate(meeting, registration_data(days=["2027-03-01"]), now, actor=DELEGATE)
     assert "days" in refused.value.errors
     registration = make_registration(meeting, days=["2027-02-17"])
-    assert registration.days == ["2027-02-17"]
+    assert registration.days == [date(2027, 2, 17)]
+    assert make_registration(meeting, days=[]).days == [date(2027, 2, 16), date(2027, 2, 17)]  # none: every day
 
 
 def test_passport_details_are_kept_only_for_a_visa_letter(app, now):
@@ -233,7 +234,7 @@ def test_editing_details_keeps_the_seat_and_checks_the_new_delegations_quota(app
             mine, registration_data(email=mine.email, delegation="state:DE"), now, actor=DELEGATE
         )
     assert "delegation" in refused.value.errors
-    assert db.session.get(Registration, mine.id).delegation == "state:IT"
+    assert db.session.get(Registration, mine.id).delegation.key == "state:IT"
 
 
 def test_unconfirmed_registrations_expire(app, now):
