@@ -73,6 +73,42 @@ def _nationality_choices(states, locale: str) -> tuple[SelectChoice, ...]:
     return tuple(_choices([("", "Choose…"), *states]))
 
 
+class ChoiceField(SelectField):
+    """A select whose refusal of an unknown value says what to do."""
+
+    def __init__(self, *args, invalid_message="Choose one of the options in the list.", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.invalid_message) from None
+
+
+class DayField(DateField):
+    """A date whose refusal says what to type."""
+
+    def __init__(self, *args, what: str, example: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.what, self.example = what, example
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"Enter {self.what} as a date, such as {self.example}.") from None
+
+
+def required(message):
+    return DataRequired(message=message)
+
+
+def at_most(count, what):
+    return Length(max=count, message=f"{what} can be at most {count} characters long.")
+
+
 class LongSelect(Select):
     """A select with hundreds of options, rendered once per process for each choice list,
     selected value and set of attributes: rendering them costs more than the rest of the page."""
@@ -95,58 +131,88 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("Choose days on which the meeting takes place.") from None
+
 
 class DelegateDetailsForm(FlaskForm):
     """The details a delegate gives and may later edit."""
 
-    salutation = SelectField(
+    salutation = ChoiceField(
         "Salutation",
         choices=_choices([("", "Choose…")] + [(s, s) for s in SALUTATIONS]),
-        validators=[DataRequired(message="Choose a salutation.")],
+        validators=[required("Choose a salutation.")],
+        invalid_message="Choose a salutation from the list.",
     )
-    first_name = StringField("First name", validators=[DataRequired(), Length(max=100), single_line])
-    last_name = StringField("Last name", validators=[DataRequired(), Length(max=100), single_line])
+    first_name = StringField(
+        "First name", validators=[required("Enter your first name."), at_most(100, "First name"), single_line]
+    )
+    last_name = StringField(
+        "Last name", validators=[required("Enter your last name."), at_most(100, "Last name"), single_line]
+    )
     phone = StringField(
         "Phone (optional)",
         validators=[
             Optional(),
-            Length(max=40),
+            at_most(40, "A phone number"),
             Regexp(
                 r"^\+?[0-9 ().\-/]{6,40}$",
-                message="Enter a phone number with digits, spaces and an optional leading +.",
+                message="Enter a phone number with digits, spaces and an optional leading +, such as +251 11 551 7700.",
             ),
         ],
     )
-    delegation = SelectField(
+    delegation = ChoiceField(
         "Delegation",
         widget=LongSelect(),
-        validators=[DataRequired(message="Choose your delegation.")],
+        validators=[required("Choose the delegation you represent.")],
+        invalid_message="Choose a member state or an organisation from the list.",
         description="The member state or organisation you represent.",
     )
-    position = StringField("Position / title", validators=[DataRequired(), Length(max=200), single_line])
-    function = StringField("Function / department (optional)", validators=[Optional(), Length(max=200), single_line])
-    role = SelectField(
+    position = StringField(
+        "Position / title",
+        validators=[required("Enter your position or title."), at_most(200, "Position / title"), single_line],
+    )
+    function = StringField(
+        "Function / department (optional)",
+        validators=[Optional(), at_most(200, "Function / department"), single_line],
+    )
+    role = ChoiceField(
         "Role in the delegation",
         choices=_choices([("", "Choose…")] + [(r.value, r.label) for r in DelegateRole]),
-        validators=[DataRequired(message="Choose your role.")],
+        validators=[required("Choose your role in the delegation.")],
+        invalid_message="Choose a role from the list.",
     )
     days = MultiCheckboxField("Days you will attend")
-    dietary_needs = TextAreaField("Dietary needs (optional)", validators=[Optional(), Length(max=1000), multi_line])
+    dietary_needs = TextAreaField(
+        "Dietary needs (optional)", validators=[Optional(), at_most(1000, "Dietary needs"), multi_line]
+    )
     accessibility_needs = TextAreaField(
-        "Accessibility needs (optional)", validators=[Optional(), Length(max=1000), multi_line]
+        "Accessibility needs (optional)", validators=[Optional(), at_most(1000, "Accessibility needs"), multi_line]
     )
     needs_visa_letter = BooleanField("I need a visa invitation letter")
-    nationality = SelectField("Nationality", widget=LongSelect(), validators=[Optional()])
+    nationality = ChoiceField(
+        "Nationality",
+        widget=LongSelect(),
+        validators=[Optional()],
+        invalid_message="Choose a nationality from the list.",
+    )
     passport_number = StringField(
         "Passport number",
         validators=[
             Optional(),
-            Length(max=30),
-            Regexp(r"^[A-Za-z0-9]{5,30}$", message="Enter the passport number as printed: letters and digits only."),
+            Regexp(
+                r"^[A-Za-z0-9]{5,30}$",
+                message="Enter the passport number as printed, without spaces or dashes: 5 to 30 letters and digits.",
+            ),
         ],
     )
-    date_of_birth = DateField("Date of birth", validators=[Optional()])
-    passport_expiry = DateField("Passport expiry date", validators=[Optional()])
+    date_of_birth = DayField("Date of birth", what="your date of birth", example="1975-04-28", validators=[Optional()])
+    passport_expiry = DayField(
+        "Passport expiry date", what="the passport's expiry date", example="2031-05-01", validators=[Optional()]
+    )
     list_consent = BooleanField("Show my name, title and function in the published List of Participants")
 
     def __init__(
@@ -273,8 +339,14 @@ def details_of(registration) -> dict:
 
 
 class RegistrationForm(DelegateDetailsForm):
-    email = EmailField("Email", filters=[_strip], validators=[DataRequired(), Length(max=254), canonical_email])
-    invitation_code = StringField("Invitation code", validators=[Optional(), Length(max=64), single_line])
+    email = EmailField(
+        "Email",
+        filters=[_strip],
+        validators=[required("Enter your email address."), at_most(254, "An email address"), canonical_email],
+    )
+    invitation_code = StringField(
+        "Invitation code", validators=[Optional(), at_most(64, "An invitation code"), single_line]
+    )
 
     def __init__(self, meeting, *args, **kwargs):
         super().__init__(meeting, *args, **kwargs)
@@ -298,5 +370,9 @@ class LinkRequestForm(FlaskForm):
     email = EmailField(
         "The email address you registered with",
         filters=[_strip],
-        validators=[DataRequired(), Length(max=254), canonical_email],
+        validators=[
+            required("Enter the email address you registered with."),
+            at_most(254, "An email address"),
+            canonical_email,
+        ],
     )

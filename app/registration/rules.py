@@ -23,6 +23,12 @@ SINGLE_LINE_FIELDS = ("salutation", "first_name", "last_name", "phone", "positio
 MULTI_LINE_FIELDS = ("dietary_needs", "accessibility_needs")
 VISA_FIELDS = ("nationality", "passport_number", "date_of_birth", "passport_expiry")
 EARLIEST_BIRTH = date(1900, 1, 1)
+VISA_MISSING = {
+    "nationality": "Choose your nationality: the visa invitation letter needs it.",
+    "passport_number": "Enter your passport number: the visa invitation letter needs it.",
+    "date_of_birth": "Enter your date of birth: the visa invitation letter needs it.",
+    "passport_expiry": "Enter your passport's expiry date: the visa invitation letter needs it.",
+}
 
 
 #: Registrations the one-head rule counts (models.HEAD_HOLDS_PLACE says the same to the database).
@@ -109,7 +115,7 @@ def check_visa(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[
     valid after the meeting ends, judged on the meeting's own calendar at ``now``."""
     if not data.needs_visa_letter:
         return {}
-    errors = {name: "Needed for the visa invitation letter." for name in VISA_FIELDS if not getattr(data, name)}
+    errors = {name: VISA_MISSING[name] for name in VISA_FIELDS if not getattr(data, name)}
     if data.nationality and not countries.is_country(data.nationality):
         errors["nationality"] = "Choose a nationality from the list."
     today = meeting.local(now).date()

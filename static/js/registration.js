@@ -7,3 +7,18 @@
   box.addEventListener("change", sync);
   sync();
 })();
+
+// Moves focus to the error summary, and from its links to the field each names.
+(function () {
+  var summary = document.querySelector(".error-summary");
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({ block: "center" });
+  });
+})();

@@ -60,8 +60,8 @@ def test_field_errors_are_shown_beside_their_fields_and_nothing_is_saved(client,
     )
     assert response.status_code == 400
     assert "Enter a valid email address" in response.text
-    assert "This field is required" in response.text
-    assert "Not a valid choice" in response.text
+    assert "Enter your first name." in response.text
+    assert "Choose a member state or an organisation from the list." in response.text
     assert registrations() == 0 and queued() == []
 
 
@@ -69,7 +69,8 @@ def test_passport_details_are_required_only_for_a_visa_letter(client, now):
     meeting = make_open_meeting()
     response = client.post(f"/meetings/{meeting.slug}/register", data=form_data(meeting, needs_visa_letter="y"))
     assert response.status_code == 400
-    assert response.text.count("Needed for the visa invitation letter.") == 4
+    # Each of the four beside its field and in the summary at the top.
+    assert response.text.count("the visa invitation letter needs it.") == 8
     response = client.post(
         f"/meetings/{meeting.slug}/register",
         data=form_data(
