@@ -23,6 +23,7 @@ $(VENV)/.requirements-dev: requirements-dev.txt $(VENV)/.requirements
 # The mail and job workers run beside the server and stop with it. The development configuration
 # (its key is public) is named here, never a default, and answers loopback only.
 run: export FLASK_CONFIG := development
+run: export ENABLE_DEV_ROUTES := 1
 run: $(VENV)/.requirements
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
@@ -35,7 +36,7 @@ run: $(VENV)/.requirements
 browser:
 	@command -v chromium >/dev/null 2>&1 || sh tools/install-chromium.sh
 
-test: lint $(VENV)/.requirements-dev browser nginx
+test: lint $(VENV)/.requirements-dev browser nginx html-checker
 	$(BIN)/python -m pytest
 
 # Lint, layout and the import contracts (pyproject.toml): an import pointing the wrong
@@ -51,8 +52,22 @@ lint: $(VENV)/.requirements-dev
 nginx:
 	@sh tools/install-nginx.sh
 
+# The Nu HTML Checker checks every public page (tests/browser/test_html_checker.py): the
+# npm package vnu-jar, pinned, installed into .tools/ (git-ignored), run on the machine's
+# Java (a headless JRE from Debian when `java` is missing).
+VNU_JAR_VERSION := 26.9.27
+TOOLS := .tools
+.PHONY: java html-checker
+java:
+	@sh tools/install-java.sh
+html-checker: java $(TOOLS)/.vnu-jar-$(VNU_JAR_VERSION)
+$(TOOLS)/.vnu-jar-$(VNU_JAR_VERSION):
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: the HTML checker (vnu-jar) is installed with it" >&2; exit 1; }
+	npm install --prefix $(TOOLS) --no-audit --no-fund --ignore-scripts --save-exact --loglevel=error vnu-jar@$(VNU_JAR_VERSION)
+	@touch $@
+
 bench: $(VENV)/.requirements-dev
 	sh bench/run.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache $(TOOLS)

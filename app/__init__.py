@@ -26,6 +26,7 @@ def create_app(config=None):
     from app.api.views import bp as api_bp
     from app.calendar.views import bp as calendar_bp
     from app.errors import register_error_handlers
+    from app.mail import viewer as outbox_viewer
     from app.meetings.views import bp as meetings_bp
     from app.registration.views import bp as registration_bp
     from app.registration.views import limit_form_posts
@@ -36,6 +37,7 @@ def create_app(config=None):
     app.register_blueprint(api_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(registration_bp)
+    outbox_viewer.init_app(app)  # only with ENABLE_DEV_ROUTES
     locale.init_app(app)  # the language switch, and links that keep ?lang=
     limit_form_posts(limiter)
     extensions.csrf.exempt(api_bp)

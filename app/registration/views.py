@@ -8,6 +8,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    session,
     url_for,
 )
 
@@ -50,6 +51,8 @@ def limit_form_posts(limiter):
     )(bp)
 
 
+#: The session key of the address the last registration's email went to.
+SENT_TO = "registration_sent_to"
 TOO_MANY_POSTS = "You have sent this form too many times in a short while. Please wait a few minutes, then try again."
 
 #: Shown instead of a bare 400 when a form's CSRF token has expired: what was typed is kept.
@@ -83,12 +86,15 @@ def register(slug):
     form = RegistrationForm(meeting, now=now)
     general = []
     if state.takes_registrations and form.validate_on_submit():
+        data = form.registration_data()
         try:
-            services.register_delegate(meeting, form.registration_data(), now, actor=Actor.delegate())
+            services.register_delegate(meeting, data, now, actor=Actor.delegate())
         except RegistrationRefused as refused:
             general = form.show_errors(refused.errors)
         else:
             # The same answer whether the address was new or already registered: only the email tells.
+            # The address is shown on the next page from the session, never from its URL.
+            session[SENT_TO] = {"meeting": meeting.id, "email": data.email}
             return redirect(url_for(".check_email", slug=slug))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
@@ -106,7 +112,16 @@ def register(slug):
 @bp.get("/register/check-your-email")
 @allow("delegate-details")
 def check_email(slug):
-    return render_template("registration/check_email.html", meeting=public_meeting_or_404(slug))
+    meeting = public_meeting_or_404(slug)
+    sent = session.get(SENT_TO) or {}
+    return render_template(
+        "registration/check_email.html",
+        meeting=meeting,
+        email=sent.get("email") if sent.get("meeting") == meeting.id else None,
+        hours=services.CONFIRMATION_HOURS,
+        mail_server=bool(current_app.config.get("MAIL_SERVER")),
+        outbox_viewer="outbox_viewer" in current_app.blueprints,
+    )
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
