@@ -89,3 +89,12 @@ def waitlist_position(registration: Registration) -> int | None:
         | ((Registration.queued_at == registration.queued_at) & (Registration.id < registration.id)),
     )
     return db.session.scalar(ahead) + 1
+
+
+def waitlist_size(meeting: Meeting) -> int:
+    """How many delegates are on the meeting's waiting list."""
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.WAITLISTED
+        )
+    )

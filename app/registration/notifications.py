@@ -12,7 +12,7 @@ from flask import current_app, render_template
 from app.calendar.invites import personal_invite
 from app.locale import writing_in
 from app.mail.outbox import enqueue
-from app.meetings.formatting import format_dates, format_times
+from app.meetings.formatting import format_dates, format_day, format_times
 from app.registration.models import DelegateRole, Registration, RegistrationStatus
 from app.registration.tokens import make_confirm_token, make_manage_token
 from app.urls import absolute_url
@@ -42,6 +42,7 @@ def _invite(registration: Registration, *, cancel=False) -> bytes:
             role=role,
             cancel=cancel,
             sequence=sequence,
+            attended_days=registration.days,
         )
 
 
@@ -60,6 +61,8 @@ def _queue_written(registration: Registration, template: str, subject: str, *, i
         meeting_url=absolute_url("meetings.meeting", slug=meeting.slug),
         dates=format_dates(meeting),
         times=format_times(meeting),
+        # The days attended, named only when the meeting has several.
+        attended_days=", ".join(format_day(day) for day in registration.days) if len(meeting.days) > 1 else "",
         secretariat=current_app.config["SECRETARIAT_NAME"],
         invite=invite is not None,
     )
@@ -75,6 +78,11 @@ def _queue_written(registration: Registration, template: str, subject: str, *, i
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
     )
+
+
+def personal_invite_file(registration: Registration) -> bytes:
+    """The delegate's invite as the manage page offers it: the same UID and SEQUENCE as the last emailed."""
+    return _invite(registration)
 
 
 def confirm_address(registration: Registration):

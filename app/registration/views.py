@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
+    Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -16,7 +18,7 @@ from app.actors import Actor
 from app.extensions import csrf
 from app.meetings.pages import meeting_or_404, public_meeting_or_404
 from app.meetings.services import get_registration_state
-from app.registration import allocation, links, services
+from app.registration import allocation, links, notifications, services
 from app.registration.exceptions import RegistrationRefused
 from app.registration.forms import (
     ConfirmForm,
@@ -26,6 +28,7 @@ from app.registration.forms import (
     details_of,
 )
 from app.registration.rules import registration_closed_reason
+from app.registration.models import RegistrationStatus
 from app.registration.tokens import (
     TokenError,
     make_manage_token,
@@ -148,6 +151,7 @@ def confirm(slug, token):
             if "role" in refused.errors:  # another head confirmed first: the role is changed there
                 manage_url = url_for(".manage", slug=slug, token=manage_token)
         else:
+            flash("Your address is confirmed.", "success")
             return redirect(url_for(".manage", slug=slug, token=manage_token))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
@@ -209,24 +213,53 @@ def manage(slug, token):
         form=form,
         token=token,
         general_errors=general,
-        cancel_form=ConfirmForm(),
         position=allocation.waitlist_position(registration),
+        waiting=allocation.waitlist_size(meeting),
     ), status
 
 
-@bp.post("/registration/<token>/cancel")
+@bp.get("/registration/<token>/invite.ics")
 @allow("delegate-details")
-def cancel(slug, token):
+def invite(slug, token):
+    """The delegate's calendar invitation, as last emailed: for a confirmed seat only."""
     meeting = meeting_or_404(slug)
     registration, problem = _registration_from_manage_token(meeting, token)
     if problem:
         return problem
-    if not ConfirmForm().validate_on_submit():
-        flash(CANCEL_EXPIRED, "error")
-        return redirect(url_for(".manage", slug=slug, token=token))
-    services.cancel_registration(registration, _now(), actor=Actor.delegate(registration))
-    flash("Your registration has been cancelled. A confirmation is on its way by email.", "success")
-    return redirect(url_for(".manage", slug=slug, token=token))
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        abort(404, description="A calendar invitation comes with a confirmed seat.")
+    return Response(
+        notifications.personal_invite_file(registration),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{meeting.slug}.ics"'},
+    )
+
+
+@bp.route("/registration/<token>/cancel", methods=["GET", "POST"])
+@allow("delegate-details")
+def cancel(slug, token):
+    """Ask once what cancelling means for the seat, then cancel."""
+    meeting = meeting_or_404(slug)
+    registration, problem = _registration_from_manage_token(meeting, token)
+    if problem:
+        return problem
+    manage_url = url_for(".manage", slug=slug, token=token)
+    if not registration.is_active:
+        return redirect(manage_url)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.cancel_registration(registration, _now(), actor=Actor.delegate(registration))
+        flash("Your registration has been cancelled. A confirmation is on its way by email.", "success")
+        return redirect(manage_url)
+    return render_template(
+        "registration/cancel.html",
+        meeting=meeting,
+        registration=registration,
+        form=form,
+        general_errors=[CANCEL_EXPIRED] if form.is_submitted() else [],
+        manage_url=manage_url,
+        waiting=allocation.waitlist_size(meeting),
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/new-link", methods=["GET", "POST"])
