@@ -28,6 +28,7 @@ def create_app(config=None):
     from app.errors import register_error_handlers
     from app.mail import viewer as outbox_viewer
     from app.meetings.views import bp as meetings_bp
+    from app.registration.privacy import bp as privacy_bp
     from app.registration.views import bp as registration_bp
     from app.registration.views import limit_form_posts
     from app.templating import register_template_helpers
@@ -37,6 +38,7 @@ def create_app(config=None):
     app.register_blueprint(api_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(privacy_bp)
     outbox_viewer.init_app(app)  # only with ENABLE_DEV_ROUTES
     locale.init_app(app)  # the language switch, and links that keep ?lang=
     limit_form_posts(limiter)

@@ -33,6 +33,8 @@ class RegistrationData:
     invitation_code: str = ""
     #: The language the delegate registers in; None keeps the registration's.
     language: str | None = None
+    #: The version of the privacy notice the form linked; None keeps the registration's.
+    privacy_notice_version: str | None = None
 
 
 @dataclass

@@ -136,6 +136,8 @@ class Registration(db.Model):
     #: Name and email folded (app.text.fold) for search, written with the details; the
     #: delegation's names are searched in its own key.
     search_key: Mapped[str] = mapped_column(String(700), default="", server_default="")
+    #: The version of the privacy notice (app.registration.privacy) the delegate was shown.
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(16))
     #: The language the registration was made in: every email to the delegate is written in it.
     language: Mapped[str] = mapped_column(String(8), default=DEFAULT_LOCALE, server_default=DEFAULT_LOCALE)
 

@@ -54,6 +54,8 @@ def _apply(registration: Registration, data: RegistrationData) -> bool:
     registration.needs_visa_letter = data.needs_visa_letter
     if data.language:
         registration.language = data.language
+    if data.privacy_notice_version:
+        registration.privacy_notice_version = data.privacy_notice_version
     visa = data.needs_visa_letter
     registration.nationality = data.nationality if visa else None
     registration.passport_number = data.passport_number if visa else None

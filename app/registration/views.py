@@ -27,8 +27,9 @@ from app.registration.forms import (
     RegistrationForm,
     details_of,
 )
-from app.registration.rules import registration_closed_reason
 from app.registration.models import RegistrationStatus
+from app.registration.privacy import notice_version
+from app.registration.rules import registration_closed_reason
 from app.registration.tokens import (
     TokenError,
     make_manage_token,
@@ -90,6 +91,7 @@ def register(slug):
     general = []
     if state.takes_registrations and form.validate_on_submit():
         data = form.registration_data()
+        data.privacy_notice_version = notice_version()  # the notice the form links
         try:
             services.register_delegate(meeting, data, now, actor=Actor.delegate())
         except RegistrationRefused as refused:
