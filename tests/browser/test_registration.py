@@ -48,7 +48,11 @@ def test_a_delegate_registers_confirms_and_cancels(app, live_server, page):
     registration = db.session.query(Registration).one()
     assert registration.days == [start + timedelta(days=1)]
 
-    page.get_by_role("button", name="Cancel my registration").click()
+    page.get_by_role("link", name="Cancel my registration").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your registration?")
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status is RegistrationStatus.CONFIRMED  # asked, not done
+    page.get_by_role("button", name="Yes, cancel my registration").click()
     expect(page.get_by_text("Your registration has been cancelled.")).to_be_visible()
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status is RegistrationStatus.CANCELLED
@@ -64,4 +68,18 @@ def test_field_errors_are_announced_beside_their_fields(app, live_server, page):
     described = email.get_attribute("aria-describedby")
     assert "email-error" in described
     expect(page.locator("#email-error")).to_contain_text("Enter a valid email address")
-    expect(page.locator("#first_name-error")).to_contain_text("This field is required")
+    expect(page.locator("#first_name-error")).to_contain_text("Enter your first name.")
+
+
+def test_the_error_summary_takes_the_focus_and_leads_to_each_field(app, live_server, page):
+    meeting = make_open_meeting(dates=(date.today() + timedelta(days=9),) * 2)
+    page.goto(f"{live_server}/meetings/{meeting.slug}/register")
+    page.get_by_role("button", name="Register").click()
+    assert page.title().startswith("Error: Register: ")
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    summary.get_by_role("link", name="Enter your last name.").click()
+    expect(page.get_by_label("Last name")).to_be_focused()
+    summary.get_by_role("link", name="Choose your role in the delegation.").click()
+    expect(page.get_by_label("Role in the delegation")).to_be_focused()
