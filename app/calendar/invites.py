@@ -3,8 +3,10 @@
 Times are written in the meeting's own zone (``TZID=<IANA name>`` plus a VTIMEZONE
 generated from the zone data) so a delegate's client converts them to the
 delegate's zone; meetings known only by their dates are all-day events with the
-exclusive DTEND that RFC 5545 asks for. A meeting whose dates are to be confirmed
-cannot be an event at all (DTSTART is required), so the builders refuse it.
+exclusive DTEND that RFC 5545 asks for. A meeting over several days is one event
+per day by a daily rule (``schedule``), in the public calendars and the invites alike.
+A meeting whose dates are to be confirmed cannot be an event at all (DTSTART is
+required), so the builders refuse it.
 
 Public calendars (a meeting's .ics, the feeds) carry DTSTAMP = LAST-MODIFIED = the
 meeting's last change, so a meeting's event is the same bytes until it changes and
@@ -12,7 +14,7 @@ is kept in a per-process cache; personal invites are stamped when they are sent.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -21,6 +23,7 @@ from icalendar import Calendar, Event, vCalAddress, vDuration
 from sqlalchemy import inspect
 
 from app.calendar.ics import assemble, display_name, serialise, text
+from app.calendar.schedule import Schedule, in_zone, meeting_schedule
 from app.calendar.timezones import UTC_ZONES, vtimezone
 from app.locale import resolve_locale
 
@@ -29,10 +32,6 @@ FEED_REFRESH = timedelta(hours=6)
 ATTENDEE_ROLES = frozenset({"CHAIR", "REQ-PARTICIPANT", "OPT-PARTICIPANT", "NON-PARTICIPANT"})
 _EVENT_CACHE_SIZE = 5000
 _event_cache: dict[tuple, "_Written"] = {}
-
-
-class UndatedMeetingError(ValueError):
-    """The meeting's dates are to be confirmed, so it cannot be a calendar event yet."""
 
 
 @dataclass(frozen=True)
@@ -72,21 +71,6 @@ def _now() -> datetime:
 
 def _revision(meeting) -> datetime:
     return meeting.updated_at.astimezone(UTC) if meeting.updated_at else _now()
-
-
-def _in_zone(instant: datetime, meeting) -> datetime:
-    if meeting.timezone in UTC_ZONES:
-        return instant.astimezone(UTC)
-    return instant.astimezone(meeting.zone)
-
-
-def _span(meeting):
-    """DTSTART and DTEND: zoned times, or dates with the day after the last one as the end."""
-    if not meeting.dates_confirmed:
-        raise UndatedMeetingError(f"meeting {meeting.slug!r} has no dates yet")
-    if meeting.has_times:
-        return _in_zone(meeting.starts_at, meeting), _in_zone(meeting.ends_at, meeting)
-    return meeting.start_date, meeting.end_date + timedelta(days=1)
 
 
 def _organizer() -> vCalAddress:
@@ -131,14 +115,24 @@ def _event(meeting, *, uid, start, end, summary, description, location, url, sta
     return event
 
 
-def _meeting_event(meeting, *, stamp, uid=None, sequence=None, status=None) -> Event:
-    start, end = _span(meeting)
+def _repeat(event: Event, schedule: Schedule) -> Event:
+    """The daily rule of a meeting over several days, and the days left out of it."""
+    if schedule.count > 1:
+        event.add("RRULE", {"FREQ": "DAILY", "COUNT": schedule.count})
+    for value in schedule.exdates:
+        # One value a line, of DTSTART's type and zone (icalendar writes the same TZID
+        # or VALUE=DATE): every reader takes several EXDATE lines.
+        event.add("EXDATE", value)
+    return event
+
+
+def _meeting_event(meeting, schedule: Schedule, *, stamp, uid=None, sequence=None, status=None) -> Event:
     url = meeting_url(meeting)
-    return _event(
+    event = _event(
         meeting,
         uid=uid or meeting_uid(meeting),
-        start=start,
-        end=end,
+        start=schedule.start,
+        end=schedule.end,
         summary=meeting.title,
         description=_description(meeting, url),
         location=meeting.location,
@@ -147,6 +141,7 @@ def _meeting_event(meeting, *, stamp, uid=None, sequence=None, status=None) -> E
         sequence=meeting.ical_sequence if sequence is None else sequence,
         status=status or ("CANCELLED" if meeting.is_cancelled else "CONFIRMED"),
     )
+    return _repeat(event, schedule)
 
 
 def _session_event(session) -> Event:
@@ -155,8 +150,8 @@ def _session_event(session) -> Event:
     return _event(
         meeting,
         uid=session_uid(session),
-        start=_in_zone(session.starts_at, meeting),
-        end=_in_zone(session.ends_at, meeting),
+        start=in_zone(session.starts_at, meeting),
+        end=in_zone(session.ends_at, meeting),
         summary=f"{session.title} – {meeting.title}",
         description=_session_description(session, url),
         location=", ".join(part for part in (session.room, meeting.location) if part),
@@ -167,14 +162,23 @@ def _session_event(session) -> Event:
     )
 
 
-def _write(event: Event) -> _Written:
+def _write(event: Event, schedule: Schedule | None = None) -> _Written:
+    """The event's bytes, and the (zone, year) pairs of its first start and end and of its
+    last occurrence, which a VTIMEZONE must cover."""
+    values = [event["DTSTART"].dt, event["DTEND"].dt]
+    if schedule is not None:
+        values.append(schedule.start_on(schedule.days[-1]))
     zones = set()
-    for name in ("DTSTART", "DTEND"):
-        value = event[name].dt
+    for value in values:
         key = getattr(getattr(value, "tzinfo", None), "key", None)
         if key and key not in UTC_ZONES:
             zones.add((key, value.year))
     return _Written(serialise(event), frozenset(zones))
+
+
+def _write_public(meeting) -> _Written:
+    schedule = meeting_schedule(meeting)
+    return _write(_meeting_event(meeting, schedule, stamp=_revision(meeting)), schedule)
 
 
 def _public_event(meeting) -> _Written:
@@ -183,7 +187,7 @@ def _public_event(meeting) -> _Written:
     What invalidates an entry: the meeting's updated_at or SEQUENCE moving (its key changes).
     """
     if meeting.id is None or meeting.updated_at is None or inspect(meeting).modified:
-        return _write(_meeting_event(meeting, stamp=_revision(meeting)))  # not a stored version
+        return _write_public(meeting)  # not a stored version
     key = (
         resolve_locale(),  # the event's words (its category, "cancelled") are in the reader's language
         meeting.id,
@@ -195,7 +199,7 @@ def _public_event(meeting) -> _Written:
     if written is None:
         if len(_event_cache) >= _EVENT_CACHE_SIZE:
             _event_cache.clear()
-        written = _event_cache[key] = _write(_meeting_event(meeting, stamp=_revision(meeting)))
+        written = _event_cache[key] = _write_public(meeting)
     return written
 
 
@@ -256,17 +260,29 @@ def _attendee(name: str, email: str, role: str) -> vCalAddress:
 
 
 def personal_invite(
-    meeting, *, uid, attendee_name, attendee_email, role="REQ-PARTICIPANT", cancel=False, sequence=None
+    meeting,
+    *,
+    uid,
+    attendee_name,
+    attendee_email,
+    role="REQ-PARTICIPANT",
+    cancel=False,
+    sequence=None,
+    attended_days: list[date] | None = None,
 ) -> bytes:
     """A delegate's invite (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL) for one meeting.
 
     ``uid`` must be stable for the meeting and the delegate. SEQUENCE defaults to the
     meeting's; a cancellation of a meeting that is itself still on goes one higher,
     because a client ignores a CANCEL that is not newer than the invite it holds.
-    DTSTAMP is the time of sending, as iTIP asks.
+    DTSTAMP is the time of sending, as iTIP asks. ``attended_days`` (dates in the
+    meeting's zone; None for every day) leaves the other days out of the daily rule.
+    A cancellation carries no RECURRENCE-ID, so it withdraws the whole series.
     """
     if sequence is None:
         sequence = meeting.ical_sequence + (1 if cancel and not meeting.is_cancelled else 0)
-    event = _meeting_event(meeting, stamp=_now(), uid=uid, sequence=sequence, status="CANCELLED" if cancel else None)
+    schedule = meeting_schedule(meeting).attended(attended_days)
+    status = "CANCELLED" if cancel else None
+    event = _meeting_event(meeting, schedule, stamp=_now(), uid=uid, sequence=sequence, status=status)
     event.add("ATTENDEE", _attendee(attendee_name, attendee_email, role))
-    return _with_events(_head("CANCEL" if cancel else "REQUEST"), [_write(event)])
+    return _with_events(_head("CANCEL" if cancel else "REQUEST"), [_write(event, schedule)])

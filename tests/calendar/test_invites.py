@@ -1,4 +1,4 @@
-"""The iCalendar builders, read back by three independent readers."""
+"""The iCalendar builders, read back (and their daily rules expanded) by three independent readers."""
 
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -23,6 +23,8 @@ from tests.helpers.calendar import (
     HOSTILE_VENUE,
     check_lines,
     content_lines,
+    event_lines,
+    expand_all,
     long_text,
     read_all,
     read_ical,
@@ -69,16 +71,22 @@ def test_a_meeting_is_one_event_with_everything_a_calendar_shows(app):
     assert calendar.get_missing_tzids() == set()
 
 
+def utc(*fields) -> datetime:
+    return datetime(*fields, tzinfo=UTC)
+
+
 def test_a_0900_session_in_addis_ababa_is_0600_utc_for_every_reader(app):
     meeting = make_meeting(dates=(date(2027, 10, 19), date(2027, 10, 20)))
     make_session(meeting, date(2027, 10, 19), "09:00", "10:30", title="Opening")
-    [whole, session] = read_all(meeting_calendar(meeting, programme=True), zones=["Africa/Addis_Ababa"])
-    assert whole["start"] == datetime(2027, 10, 19, 6, tzinfo=UTC)
-    assert whole["end"] == datetime(2027, 10, 20, 14, tzinfo=UTC)
-    assert (session["start"], session["end"]) == (
-        datetime(2027, 10, 19, 6, tzinfo=UTC),
-        datetime(2027, 10, 19, 7, 30, tzinfo=UTC),
-    )
+    data = meeting_calendar(meeting, programme=True)
+    [whole, session] = read_all(data, zones=["Africa/Addis_Ababa"])
+    assert (whole["start"], whole["end"]) == (utc(2027, 10, 19, 6), utc(2027, 10, 19, 14))  # the first day
+    assert (session["start"], session["end"]) == (utc(2027, 10, 19, 6), utc(2027, 10, 19, 7, 30))
+    occurrences = expand_all(data, zones=["Africa/Addis_Ababa"])
+    assert [(o["start"], o["end"]) for o in occurrences if o["uid"] == meeting_uid(meeting)] == [
+        (utc(2027, 10, 19, 6), utc(2027, 10, 19, 14)),
+        (utc(2027, 10, 20, 6), utc(2027, 10, 20, 14)),
+    ]
 
 
 def test_summer_time_in_rome_is_right_before_and_after_the_switch(app):
@@ -102,19 +110,66 @@ def test_a_zone_whose_offset_changed_uses_dated_observances(app):
     early = make_meeting(dates=(date(2016, 5, 24), date(2016, 5, 25)), timezone="Africa/Khartoum", country="SD")
     late = make_meeting(dates=(date(2018, 5, 24), date(2018, 5, 25)), timezone="Africa/Khartoum", country="SD")
     data = feed_calendar([early, late], name="Sudan")
-    assert "RRULE" not in unfold(data)
+    zones = unfold(data).split("BEGIN:VEVENT")[0]
+    assert zones.count("BEGIN:VTIMEZONE") == 1 and "RRULE" not in zones
+    assert event_lines(data, "RRULE") == ["RRULE:FREQ=DAILY;COUNT=2"] * 2  # the meetings' own rules
     starts = [event["start"] for event in read_all(data, zones=["Africa/Khartoum"])]
     assert starts == [datetime(2016, 5, 24, 6, tzinfo=UTC), datetime(2018, 5, 24, 7, tzinfo=UTC)]
+    assert [o["start"] for o in expand_all(data, zones=["Africa/Khartoum"])] == [
+        utc(2016, 5, 24, 6),
+        utc(2016, 5, 25, 6),
+        utc(2018, 5, 24, 7),
+        utc(2018, 5, 25, 7),
+    ]
+
+
+def test_a_meeting_across_a_change_of_offset_keeps_its_local_hours(app):
+    # Khartoum went from UTC+3 to UTC+2 at midnight on 1 November 2017, between the two days.
+    meeting = make_meeting(dates=(date(2017, 10, 31), date(2017, 11, 1)), timezone="Africa/Khartoum", country="SD")
+    occurrences = expand_all(meeting_calendar(meeting), zones=["Africa/Khartoum"])
+    assert [(o["start"], o["end"]) for o in occurrences] == [
+        (utc(2017, 10, 31, 6), utc(2017, 10, 31, 14)),
+        (utc(2017, 11, 1, 7), utc(2017, 11, 1, 15)),
+    ]
+
+
+def test_a_meeting_over_the_new_year_is_read_right_in_both_years(app):
+    meeting = make_meeting(dates=(date(2027, 12, 30), date(2028, 1, 2)), timezone="Europe/Rome", country="IT")
+    data = meeting_calendar(meeting)
+    assert event_lines(data, "RRULE") == ["RRULE:FREQ=DAILY;COUNT=4"]
+    starts = [o["start"] for o in expand_all(data, zones=["Europe/Rome"])]
+    assert starts == [utc(2027, 12, 30, 8), utc(2027, 12, 31, 8), utc(2028, 1, 1, 8), utc(2028, 1, 2, 8)]
+
+
+def test_a_one_day_meeting_is_a_single_event(app):
+    for times in ((time(9), time(17)), None):
+        meeting = make_meeting(dates=(date(2027, 6, 1), date(2027, 6, 1)), times=times)
+        data = meeting_calendar(meeting)
+        assert event_lines(data, "RRULE") == event_lines(data, "EXDATE") == []
+        assert len(expand_all(data)) == 1
+
+
+def test_hours_through_the_night_stay_one_event_as_entered(app):
+    # 18:00 on the first day to 09:00 on the second are no daily hours to repeat.
+    meeting = make_meeting(dates=(date(2027, 6, 1), date(2027, 6, 2)), times=(time(18), time(9)))
+    data = meeting_calendar(meeting)
+    assert event_lines(data, "RRULE") == []
+    assert [(o["start"], o["end"]) for o in expand_all(data)] == [(utc(2027, 6, 1, 15), utc(2027, 6, 2, 6))]
 
 
 def test_a_meeting_without_times_is_all_day_with_an_exclusive_end(app):
     meeting = make_meeting(dates=(date(2027, 2, 8), date(2027, 2, 9)), times=None, timezone="Europe/Malta")
     data = meeting_calendar(meeting)
     assert content_lines(data, "DTSTART") == ["DTSTART;VALUE=DATE:20270208"]
-    assert content_lines(data, "DTEND") == ["DTEND;VALUE=DATE:20270210"]
+    assert content_lines(data, "DTEND") == ["DTEND;VALUE=DATE:20270209"]  # one day a time
+    assert content_lines(data, "RRULE") == ["RRULE:FREQ=DAILY;COUNT=2"]
     assert "BEGIN:VTIMEZONE" not in unfold(data)
     [event] = read_all(data)
-    assert (event["start"], event["end"]) == (date(2027, 2, 8), date(2027, 2, 10))
+    assert (event["start"], event["end"]) == (date(2027, 2, 8), date(2027, 2, 9))
+    assert [(o["start"], o["end"]) for o in expand_all(data)] == [
+        (date(2027, 2, 8), date(2027, 2, 9)),
+        (date(2027, 2, 9), date(2027, 2, 10)),
+    ]
 
 
 def test_a_meeting_in_utc_is_written_in_utc(app):
@@ -122,6 +177,7 @@ def test_a_meeting_in_utc_is_written_in_utc(app):
     data = meeting_calendar(meeting)
     assert content_lines(data, "DTSTART") == ["DTSTART:20270601T090000Z"]
     assert "VTIMEZONE" not in unfold(data)
+    assert "RRULE" not in unfold(data)  # one day
 
 
 def test_text_with_commas_semicolons_scripts_and_emoji_round_trips_exactly(app):
@@ -242,6 +298,9 @@ def test_a_cancellation_keeps_the_uid_and_raises_the_sequence(app):
     [cancel] = read_all(data)
     assert (cancel["uid"], cancel["status"]) == ("r@x", "CANCELLED")
     assert cancel["sequence"] > request[0]["sequence"]
+    # The whole series is withdrawn: the same rule, and no RECURRENCE-ID naming one day.
+    assert event_lines(data, "RRULE") == ["RRULE:FREQ=DAILY;COUNT=2"] and "RECURRENCE-ID" not in unfold(data)
+    assert [o["status"] for o in expand_all(data)] == ["CANCELLED", "CANCELLED"]
     # When the meeting itself was cancelled, its own SEQUENCE already went up.
     meeting.status = MeetingStatus.CANCELLED
     db.session.commit()
@@ -297,3 +356,98 @@ def test_folding_never_separates_a_backslash_from_what_it_escapes(prefix):
     for part in fold(line).split(b"\r\n "):
         run = len(part) - len(part.rstrip(b"\\"))
         assert run % 2 == 0, part
+
+
+# --- The days a delegate attends ---------------------------------------------------------
+
+MARCH_27, MARCH_28, MARCH_29 = date(2027, 3, 27), date(2027, 3, 28), date(2027, 3, 29)
+
+
+def three_days(**fields):
+    """27–29 March 2027: Rome switches to summer time on the 28th."""
+    return make_meeting(dates=(MARCH_27, MARCH_29), **fields)
+
+
+def invite(meeting, attended_days, **fields):
+    return personal_invite(
+        meeting, uid="r@x", attendee_name="A B", attendee_email="a@example.org", attended_days=attended_days, **fields
+    )
+
+
+@pytest.mark.parametrize(
+    "fields, exdate, starts",
+    [
+        (
+            dict(timezone="Europe/Rome", times=(time(9), time(17, 30))),
+            "EXDATE;TZID=Europe/Rome:20270328T090000",
+            [utc(2027, 3, 27, 8), utc(2027, 3, 29, 7)],
+        ),
+        (dict(timezone="UTC"), "EXDATE:20270328T090000Z", [utc(2027, 3, 27, 9), utc(2027, 3, 29, 9)]),
+        (dict(timezone="Europe/Rome", times=None), "EXDATE;VALUE=DATE:20270328", [MARCH_27, MARCH_29]),
+    ],
+    ids=["zoned", "utc", "all-day"],
+)
+def test_a_day_not_attended_is_an_exdate_like_dtstart(app, fields, exdate, starts):
+    data = invite(three_days(**fields), [MARCH_27, MARCH_29])
+    check_lines(data)
+    assert event_lines(data, "RRULE") == ["RRULE:FREQ=DAILY;COUNT=3"]
+    assert event_lines(data, "EXDATE") == [exdate]
+    assert "RDATE" not in unfold(data).split("BEGIN:VEVENT")[1]
+    assert [o["start"] for o in expand_all(data, zones=["Europe/Rome"] if "Rome" in exdate else [])] == starts
+
+
+def test_every_day_or_none_given_leaves_nothing_out(app):
+    meeting = three_days(timezone="Europe/Rome")
+    for attended in (None, [MARCH_27, MARCH_28, MARCH_29], [date(2027, 3, 26), MARCH_27, MARCH_28, MARCH_29], []):
+        data = invite(meeting, attended)
+        assert event_lines(data, "EXDATE") == [], attended
+        assert len(expand_all(data)) == 3
+    # Days that are not the meeting's are not its occurrences either.
+    assert event_lines(invite(meeting, [MARCH_27, MARCH_28, date(2027, 4, 1)]), "EXDATE") == [
+        "EXDATE;TZID=Europe/Rome:20270329T090000"
+    ]
+
+
+def test_two_days_apart_leave_the_day_between_and_the_first_out(app):
+    meeting = make_meeting(dates=(date(2027, 3, 26), MARCH_29), timezone="Europe/Rome", times=(time(9), time(17, 30)))
+    data = invite(meeting, [MARCH_27, MARCH_29])
+    assert event_lines(data, "DTSTART") == ["DTSTART;TZID=Europe/Rome:20270326T090000"]  # the series is the meeting's
+    assert event_lines(data, "EXDATE") == [
+        "EXDATE;TZID=Europe/Rome:20270326T090000",
+        "EXDATE;TZID=Europe/Rome:20270328T090000",
+    ]
+    assert [o["start"] for o in expand_all(data, zones=["Europe/Rome"])] == [utc(2027, 3, 27, 8), utc(2027, 3, 29, 7)]
+
+
+@pytest.mark.parametrize(
+    "day, start, end",
+    [
+        (MARCH_27, "20270327T090000", (utc(2027, 3, 27, 8), utc(2027, 3, 27, 16, 30))),
+        (MARCH_28, "20270328T090000", (utc(2027, 3, 28, 7), utc(2027, 3, 28, 15, 30))),
+        (MARCH_29, "20270329T090000", (utc(2027, 3, 29, 7), utc(2027, 3, 29, 15, 30))),
+    ],
+)
+def test_one_day_of_several_is_a_single_event_on_that_day(app, day, start, end):
+    meeting = three_days(timezone="Europe/Rome", times=(time(9), time(17, 30)))
+    for cancel in (False, True):
+        data = invite(meeting, [day], cancel=cancel)
+        assert event_lines(data, "DTSTART") == [f"DTSTART;TZID=Europe/Rome:{start}"]
+        assert event_lines(data, "DTEND") == [f"DTEND;TZID=Europe/Rome:{start[:9]}173000"]
+        assert event_lines(data, "RRULE") == event_lines(data, "EXDATE") == []
+        assert [(o["start"], o["end"]) for o in expand_all(data, zones=["Europe/Rome"])] == [end]
+
+
+def test_one_all_day_of_several_is_a_single_all_day_event(app):
+    data = invite(three_days(times=None), [MARCH_28])
+    assert event_lines(data, "DTSTART") == ["DTSTART;VALUE=DATE:20270328"]
+    assert event_lines(data, "DTEND") == ["DTEND;VALUE=DATE:20270329"]
+    assert event_lines(data, "RRULE") == []
+    assert [(o["start"], o["end"]) for o in expand_all(data)] == [(MARCH_28, MARCH_29)]
+
+
+def test_the_public_event_is_the_whole_meeting_whatever_an_invite_leaves_out(app):
+    meeting = three_days(timezone="Europe/Rome")
+    public = meeting_calendar(meeting)
+    invite(meeting, [MARCH_28])
+    assert meeting_calendar(meeting) == public
+    assert event_lines(public, "RRULE") == ["RRULE:FREQ=DAILY;COUNT=3"] and event_lines(public, "EXDATE") == []
