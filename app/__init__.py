@@ -31,6 +31,7 @@ def create_app(config=None):
     from app.registration.privacy import bp as privacy_bp
     from app.registration.views import bp as registration_bp
     from app.registration.views import limit_form_posts
+    from app.site import bp as site_bp
     from app.templating import register_template_helpers
     from app.urls import absolute_url
 
@@ -38,6 +39,7 @@ def create_app(config=None):
     app.register_blueprint(api_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(registration_bp)
+    app.register_blueprint(site_bp)  # /favicon.ico
     app.register_blueprint(privacy_bp)
     outbox_viewer.init_app(app)  # only with ENABLE_DEV_ROUTES
     locale.init_app(app)  # the language switch, and links that keep ?lang=

@@ -36,10 +36,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+#: File name: (path, device); no device is a desktop window --width wide, a device is
+#: Playwright's descriptor of that phone (its width, scale, touch and mobile layout).
+PHONE = "iPhone 13"  # 390 px wide
 SHOTS = {
-    "meeting-page.png": "/meetings/2nd-thematic-meeting-return-readmission-reintegration-addis-2016",
-    "upcoming.png": "/",
-    "register.png": "/meetings/thematic-meeting-trafficking-nairobi/register",
+    "meeting-page.png": ("/meetings/2nd-thematic-meeting-return-readmission-reintegration-addis-2016", None),
+    "upcoming.png": ("/", None),
+    "register.png": ("/meetings/thematic-meeting-trafficking-nairobi/register", None),
+    "register-phone.png": ("/meetings/thematic-meeting-trafficking-nairobi/register", PHONE),
+    "meeting-page-phone.png": ("/meetings/thematic-meeting-trafficking-nairobi", PHONE),
 }
 
 
@@ -57,13 +62,17 @@ def take_screenshots(base_url: str, out: Path, width: int) -> list[Path]:
     saved = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": 800})
-        for name, path in SHOTS.items():
+        for name, (path, device) in SHOTS.items():
+            # Phones at twice their CSS pixels (not the device's three): sharp, and half the file.
+            options = {**playwright.devices[device], "device_scale_factor": 2} if device else {}
+            context = browser.new_context(**(options or {"viewport": {"width": width, "height": 800}}))
+            page = context.new_page()
             response = page.goto(base_url + path)
             if response is None or not response.ok:
                 raise SystemExit(f"{path} answered {response.status if response else 'nothing'}")
             page.screenshot(path=out / name, full_page=True)
             saved.append(out / name)
+            context.close()
         browser.close()
     return saved
 

@@ -53,21 +53,33 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """Playwright's driver, once per run: one browser for the whole session."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install -r requirements-dev.txt", pytrace=False)
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def devices(playwright):
+    """Playwright's device descriptors (viewport, scale, touch, mobile): ``devices["iPhone 13"]``."""
+    return playwright.devices
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
     if not os.path.exists(CHROMIUM):
         pytest.fail(
             f"Chromium is missing at {CHROMIUM}: the browser tests need Debian's chromium "
             "package; run `make browser` (or apt-get install chromium).",
             pytrace=False,
         )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is missing: pip install -r requirements-dev.txt", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from app.demo.loader import load_demo
 from app.extensions import db
 from app.meetings.models import MeetingType
+from tests.helpers.accessibility import A11Y_PROBLEMS
 from tests.helpers.factories import make_meeting
 
 pytestmark = pytest.mark.browser
@@ -226,42 +227,6 @@ def test_script_in_a_description_does_not_run(app, live_server, page):
     description.get_by_text("click me").click()
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert dialogs == []
-
-
-A11Y_PROBLEMS = """() => {
-  const problems = [];
-  const visible = el => el.getClientRects().length > 0;
-  const name = el => (el.getAttribute('aria-label') || '').trim()
-    || (el.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
-         .map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim();
-  for (const el of document.querySelectorAll('input, select, textarea')) {
-    if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type)) continue;
-    const labelled = Array.from(el.labels || []).some(l => l.textContent.trim()) || name(el);
-    if (!labelled) problems.push(`form control without a label: ${el.outerHTML.slice(0, 80)}`);
-  }
-  for (const el of document.querySelectorAll('button, a[href]')) {
-    if (!(el.textContent.trim() || name(el) || el.querySelector('img[alt]:not([alt=""])')))
-      problems.push(`control without a name: ${el.outerHTML.slice(0, 80)}`);
-  }
-  for (const img of document.querySelectorAll('img')) {
-    if (!img.hasAttribute('alt')) problems.push(`image without alt: ${img.src}`);
-  }
-  const mains = document.querySelectorAll('main, [role=main]');
-  if (mains.length !== 1) problems.push(`${mains.length} main landmarks`);
-  const h1s = Array.from(document.querySelectorAll('h1')).filter(visible);
-  if (h1s.length !== 1 || !h1s[0].textContent.trim()) problems.push(`${h1s.length} h1 headings`);
-  let level = 1;
-  for (const h of document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')) {
-    const next = Number(h.tagName[1]);
-    if (next > level + 1) problems.push(`heading jumps from h${level} to h${next}: ${h.textContent.trim()}`);
-    level = next;
-  }
-  if (!document.documentElement.lang) problems.push('no lang on <html>');
-  if (!document.title.trim()) problems.push('no <title>');
-  const ids = Array.from(document.querySelectorAll('[id]')).map(el => el.id);
-  for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`duplicate id ${id}`);
-  return problems;
-}"""
 
 
 @pytest.mark.parametrize(
