@@ -84,6 +84,29 @@ def _seed(connection, table, now):
     return {row["key"]: row for row in rows}
 
 
+def _add_other(connection, table, now, key, name, acronym="", *, country=None, active):
+    """A delegation the seed does not know, of standing "other", named alike in both languages."""
+    sort_key = seed_sort_key(name)
+    connection.execute(
+        table.insert().values(
+            key=key,
+            kind="state" if country else "organisation",
+            country=country,
+            standing="other",
+            steering_committee=False,
+            active=active,
+            name_en=name,
+            name_fr=name,
+            acronym_en=acronym,
+            acronym_fr=acronym,
+            sort_key_en=sort_key,
+            sort_key_fr=sort_key,
+            search_key=_fold(f"{name} {acronym}"),
+            updated_at=now,
+        )
+    )
+
+
 def _carry_organisations(connection, table, seeded, now) -> dict[int, str]:
     """The key of each old organisation's delegation, adding those the seed does not know."""
     by_acronym = {row["acronym_en"]: key for key, row in seeded.items() if row["acronym_en"]}
@@ -95,26 +118,7 @@ def _carry_organisations(connection, table, seeded, now) -> dict[int, str]:
             key = f"org:{organisation.acronym.upper() or f'ORG{organisation.id}'}"[:40]
             if key in seeded or key in keys.values():
                 key = f"org:ORG{organisation.id}"
-            folded = _fold(f"{organisation.name} {organisation.acronym}")
-            sort_key = seed_sort_key(organisation.name)
-            connection.execute(
-                table.insert().values(
-                    key=key,
-                    kind="organisation",
-                    country=None,
-                    standing="other",
-                    steering_committee=False,
-                    active=organisation.active,
-                    name_en=organisation.name,
-                    name_fr=organisation.name,
-                    acronym_en=organisation.acronym,
-                    acronym_fr=organisation.acronym,
-                    sort_key_en=sort_key,
-                    sort_key_fr=sort_key,
-                    search_key=folded,
-                    updated_at=now,
-                )
-            )
+            _add_other(connection, table, now, key, organisation.name, organisation.acronym, active=organisation.active)
         keys[organisation.id] = key
     return keys
 
@@ -209,25 +213,7 @@ def upgrade():
     for row in connection.execute(
         sa.text("SELECT DISTINCT country FROM registration WHERE delegation_id IS NULL AND country IS NOT NULL")
     ):
-        sort_key = seed_sort_key(row.country)
-        connection.execute(
-            delegation.insert().values(
-                key=f"state:{row.country}",
-                kind="state",
-                country=row.country,
-                standing="other",
-                steering_committee=False,
-                active=False,
-                name_en=row.country,
-                name_fr=row.country,
-                acronym_en="",
-                acronym_fr="",
-                sort_key_en=sort_key,
-                sort_key_fr=sort_key,
-                search_key=_fold(row.country),
-                updated_at=now,
-            )
-        )
+        _add_other(connection, delegation, now, f"state:{row.country}", row.country, country=row.country, active=False)
     connection.execute(
         sa.text(
             "UPDATE registration SET delegation_id = "
