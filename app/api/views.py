@@ -1,11 +1,11 @@
 """The public JSON API, thin over the catalogue services."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, jsonify, request
 
 from app.meetings import services
-from app.meetings.cache import cached_response
+from app.meetings.cache import cached_response, request_now, valid_until
 from app.meetings.models import Meeting
 from app.meetings.pages import public_meeting_or_404
 from app.urls import absolute_url
@@ -23,6 +23,7 @@ def _local(meeting, value: datetime | None):
 
 
 def meeting_summary(meeting: Meeting, now: datetime) -> dict:
+    opens, closes = services.get_registration_window(meeting)
     return {
         "slug": meeting.slug,
         "title": meeting.title,
@@ -44,6 +45,8 @@ def meeting_summary(meeting: Meeting, now: datetime) -> dict:
         "domain": meeting.domain.value if meeting.domain else None,
         "summary": meeting.summary,
         "registration": services.get_registration_state(meeting, now).value,
+        "registration_opens_at": _instant(opens),
+        "registration_closes_at": _instant(closes),
         "url": absolute_url("meetings.meeting", slug=meeting.slug),
         "api_url": absolute_url("api.meeting", slug=meeting.slug),
     }
@@ -94,7 +97,7 @@ def meeting_detail(meeting: Meeting, now: datetime) -> dict:
 @cached_response
 def meetings():
     """Upcoming meetings (``?when=upcoming``, the default) or past ones (``?when=past``)."""
-    now = datetime.now(UTC)
+    now = request_now()
     parsed = services.parse_filters(request.args)
     if parsed.problems:
         abort(400, description=" ".join(parsed.problems))
@@ -106,8 +109,10 @@ def meetings():
     if when == "past":
         pagination = services.list_past(now, parsed.filters, page, per_page)
         items, total, pages = pagination.items, pagination.total, pagination.pages
+        valid_until(services.get_next_change(items, now))
     elif when == "upcoming":
         everything = services.list_upcoming(now, parsed.filters)
+        valid_until(services.get_next_change(everything, now))  # the count drops when one ends
         items = everything[(page - 1) * per_page : page * per_page]
         total, pages = len(everything), -(-len(everything) // per_page)
     else:
@@ -128,4 +133,6 @@ def meetings():
 @bp.get("/meetings/<slug>")
 @cached_response
 def meeting(slug):
-    return jsonify(meeting_detail(public_meeting_or_404(slug), datetime.now(UTC)))
+    found, now = public_meeting_or_404(slug), request_now()
+    valid_until(services.get_next_change([found], now))
+    return jsonify(meeting_detail(found, now))

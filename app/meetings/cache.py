@@ -2,8 +2,10 @@
 
 Each instance keeps rendered responses in its own memory, keyed by the catalogue
 version read from the shared database, so a change to any meeting is seen by all
-instances on their next request. Entries also expire after PAGE_CACHE_SECONDS,
-because a page's state moves with the clock (registration opens, a meeting ends).
+instances on their next request. A page also moves with the clock (registration opens
+or closes, a meeting ends): the view names the first such instant (``valid_until``),
+and its entry is served only before it; every entry expires after PAGE_CACHE_SECONDS
+too, for what no view names (a meeting ending moves it into the archive).
 The ETag is a hash of the body itself, so a client revalidating at any later time
 gets a 304 exactly when what it holds is still what it would be sent.
 
@@ -14,15 +16,16 @@ from the cache.
 """
 
 import hashlib
+import math
 import threading
-import time
 import weakref
+from datetime import datetime
 from functools import wraps
 
 from flask import current_app, make_response, request, session
 from sqlalchemy import event
 
-from app.db import UTCDateTime
+from app.db import UTCDateTime, utcnow
 from app.extensions import db, page_cache
 from app.locale import resolve_locale, url_locale
 from app.meetings.catalogue import get_catalogue_state
@@ -106,6 +109,22 @@ def known_arguments() -> str:
 
 
 _NOT_CACHEABLE = "meetings.page_not_cacheable"
+_NOW = "meetings.page_now"
+_VALID_UNTIL = "meetings.page_valid_until"
+
+
+def request_now() -> datetime:
+    """The instant a cached view renders at: one per request, the one its cache entry is
+    judged by, so the check and the page never disagree about the time."""
+    return request.environ.setdefault(_NOW, utcnow())
+
+
+def valid_until(instant: datetime | None) -> None:
+    """Called by a view whose page changes by itself at ``instant`` (registration opens or
+    closes, a meeting ends): its cached copy is served only before then."""
+    held = request.environ.get(_VALID_UNTIL)
+    if instant is not None and (held is None or instant < held):
+        request.environ[_VALID_UNTIL] = instant
 
 
 def do_not_cache() -> None:
@@ -114,12 +133,12 @@ def do_not_cache() -> None:
     request.environ[_NOT_CACHEABLE] = True
 
 
-def _cache_key() -> str | None:
+def _cache_key(now: datetime) -> str | None:
     version = read_catalogue_version()
     if version is None:
         return None
     ttl = current_app.config["PAGE_CACHE_SECONDS"]
-    bucket = int(time.time() // ttl) if ttl > 0 else 0
+    bucket = int(now.timestamp() // ttl) if ttl > 0 else 0
     # The language as resolved, and whether the address named it: links then keep ?lang=.
     return f"page|{version}|{bucket}|{resolve_locale()}|{url_locale() or ''}|{request.path}?{known_arguments()}"
 
@@ -141,27 +160,32 @@ def _readers_own_response(response) -> bool:
 def cached_response(view):
     """Serve a GET view from the catalogue cache, with an ETag and conditional GET.
 
-    What invalidates an entry: the catalogue version rising, PAGE_CACHE_SECONDS passing.
+    What invalidates an entry: the catalogue version rising, PAGE_CACHE_SECONDS passing,
+    the instant the view named with ``valid_until`` coming.
     """
 
     @wraps(view)
     def wrapper(*args, **kwargs):
+        now, ttl = request_now(), current_app.config["PAGE_CACHE_SECONDS"]
         shared = not _readers_own_request()
-        key = _cache_key() if shared and current_app.config["PAGE_CACHE_SECONDS"] > 0 else None
+        key = _cache_key(now) if shared and ttl > 0 else None
         entry = page_cache.get(key) if key else None
+        if entry is not None and entry[3] is not None and now >= entry[3]:
+            entry = None  # the page has changed by itself since it was rendered
         if entry is None:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.direct_passthrough:
                 return response
             shared = shared and not _readers_own_response(response)
-            body = response.get_data()
-            entry = (body, dict(response.headers), hashlib.sha256(body).hexdigest()[:32])
+            body, until = response.get_data(), request.environ.get(_VALID_UNTIL)
+            entry = (body, dict(response.headers), hashlib.sha256(body).hexdigest()[:32], until)
             # Stored only when the page is a function of its key: not when it repeats what the
             # visitor typed, nor when the query holds arguments the key leaves out.
             storable = not request.environ.get(_NOT_CACHEABLE) and _KEYED_ARGUMENTS.issuperset(request.args)
             if key and shared and storable:
-                page_cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-        body, headers, etag = entry
+                left = ttl if until is None else max(1, min(ttl, math.ceil((until - now).total_seconds())))
+                page_cache.set(key, entry, timeout=left)
+        body, headers, etag, _ = entry
         if etag in request.if_none_match:
             response = current_app.response_class(status=304)
         else:

@@ -238,6 +238,10 @@ class Meeting(db.Model):
         self.starts_at = starts.astimezone(UTC)
         self.ends_at = ends.astimezone(UTC)
 
+    def has_ended(self, now: datetime) -> bool:
+        """Whether the meeting is over at ``now`` (the archive's rule); never while its dates are to be confirmed."""
+        return self.ends_at is not None and self.ends_at <= now
+
     def local(self, instant: datetime) -> datetime:
         """An instant shown in the meeting's own time zone."""
         return instant.astimezone(self.zone)

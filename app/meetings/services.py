@@ -41,20 +41,41 @@ class RegistrationState(enum.Enum):
         return self in (RegistrationState.OPEN, RegistrationState.FULL)
 
 
+def get_registration_window(meeting: Meeting) -> tuple[datetime | None, datetime | None]:
+    """When online registration opens and closes: (None, None) when the meeting takes none
+    online. Without a closing time of its own it closes when the meeting ends; it never
+    closes (None) while the dates are to be confirmed."""
+    if meeting.registration_opens_at is None:
+        return None, None
+    return meeting.registration_opens_at, meeting.registration_closes_at or meeting.ends_at
+
+
 def get_registration_state(meeting: Meeting, now: datetime) -> RegistrationState:
     """Where the meeting's registration stands at ``now``."""
-    if meeting.registration_opens_at is None:
+    opens, closes = get_registration_window(meeting)
+    if opens is None:
         return RegistrationState.NONE
     if meeting.is_cancelled:
         return RegistrationState.CLOSED
-    if now < meeting.registration_opens_at:
+    if now < opens:
         return RegistrationState.NOT_YET_OPEN
-    closes = meeting.registration_closes_at or meeting.ends_at
     if closes is not None and now >= closes:
         return RegistrationState.CLOSED
     if meeting.capacity is not None and meeting.seats_taken >= meeting.capacity:
         return RegistrationState.FULL
     return RegistrationState.OPEN
+
+
+def get_next_change(meetings, now: datetime) -> datetime | None:
+    """The first instant after ``now`` at which what the pages show of ``meetings`` changes
+    by the clock alone (registration opens or closes, a meeting ends); None if it never does."""
+    instants = (
+        instant
+        for meeting in meetings
+        for instant in (*get_registration_window(meeting), meeting.ends_at)
+        if instant is not None and instant > now
+    )
+    return min(instants, default=None)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """Public pages of the meetings catalogue."""
 
 import io
-from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -15,31 +14,31 @@ from flask import (
 
 from app.extensions import db
 from app.files.storage import load_bytes
-from app.meetings import services
-from app.meetings.cache import cached_response, do_not_cache
+from app.meetings import formatting, services
+from app.meetings.cache import cached_response, do_not_cache, request_now, valid_until
 from app.meetings.markdown import render_markdown
 from app.meetings.models import Document, Domain, MeetingType, country_name
 from app.meetings.pages import public_meeting_or_404
 
 bp = Blueprint("meetings", __name__)
-
-
-def _now():
-    return datetime.now(UTC)
+# The meeting page and the upcoming list's cards say when registration opens or closes.
+bp.add_app_template_global(formatting.registration_sentence, "registration_sentence")
 
 
 @bp.get("/")
 @bp.get("/meetings/")
 @cached_response
 def upcoming():
-    now = _now()
-    return render_template("meetings/upcoming.html", meetings=services.list_upcoming(now), now=now)
+    now = request_now()
+    meetings = services.list_upcoming(now)
+    valid_until(services.get_next_change(meetings, now))
+    return render_template("meetings/upcoming.html", meetings=meetings, now=now)
 
 
 @bp.get("/meetings/archive")
 @cached_response
 def archive():
-    now = _now()
+    now = request_now()
     parsed = services.parse_filters(request.args)
     page = services.parse_page(request.args.get("page"))
     if page is None:
@@ -66,7 +65,8 @@ def archive():
 @bp.get("/meetings/<slug>")
 @cached_response
 def meeting(slug):
-    found, now = public_meeting_or_404(slug), _now()
+    found, now = public_meeting_or_404(slug), request_now()
+    valid_until(services.get_next_change([found], now))
     return render_template(
         "meetings/meeting.html",
         meeting=found,

@@ -11,7 +11,7 @@ from app import countries, text
 from app.delegations.models import Delegation
 from app.delegations.services import get_delegation, is_eligible
 from app.extensions import db
-from app.meetings.formatting import format_day
+from app.meetings.formatting import registration_sentence
 from app.meetings.models import Eligibility, Meeting
 from app.meetings.services import RegistrationState, get_registration_state
 from app.registration import allocation
@@ -80,8 +80,7 @@ def registration_closed_reason(meeting: Meeting, now: datetime) -> str | None:
     if state is RegistrationState.NONE:
         return "This meeting does not take registrations online."
     if state is RegistrationState.NOT_YET_OPEN:
-        opens = meeting.local(meeting.registration_opens_at)
-        return f"Registration opens on {format_day(opens.date())} at {opens:%H:%M} {opens.tzname()}."
+        return registration_sentence(meeting, now)
     if state is RegistrationState.CLOSED:
         if meeting.is_cancelled:
             return "This meeting has been cancelled."

@@ -2,13 +2,17 @@
 and what it shares: only what is the same for every reader of a language."""
 
 import os
-from datetime import UTC
+import re
+import time as time_module
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import make_response, session
 from sqlalchemy import text
 
 from app.extensions import db, page_cache
+from app.meetings import cache
 from app.meetings.cache import cached_response, read_catalogue_state, read_catalogue_version
 from app.meetings.catalogue import get_catalogue_state
 from app.meetings.services import get_catalogue_version
@@ -168,3 +172,77 @@ def test_a_query_the_key_leaves_out_is_never_stored_in_a_page(app):
     app.test_client().get("/?utm_source=planted")
     page = app.test_client().get("/").text  # the language links return to this page
     assert "planted" not in page and 'href="/language/fr?next=/"' in page
+
+
+# --- A page that changes with the clock: registration opens or closes, the meeting ends ---------
+
+
+class Clock:
+    """The instant the cached views render at (``app.meetings.cache.utcnow``), moved by the test."""
+
+    def __init__(self, monkeypatch, now):
+        self.now = now
+        monkeypatch.setattr(cache, "utcnow", lambda: self.now)
+
+    def cross(self, instant, by=timedelta(minutes=1)):
+        """From just before ``instant`` to just after it, within one bucket of the key (an hour
+        here): only the instant itself can tell the two pages apart."""
+        after = instant + by
+        assert self.now < instant and after.timestamp() // 3600 == self.now.timestamp() // 3600
+        self.now = after
+
+
+def visible(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.text).split())
+
+
+@pytest.mark.parametrize("config_overrides", [{"PAGE_CACHE_SECONDS": 3600}])
+def test_a_cached_page_changes_the_moment_registration_opens_closes_and_the_meeting_ends(
+    app, client, monkeypatch, config_overrides
+):
+    year, zone = date.today().year + 1, ZoneInfo("Africa/Addis_Ababa")
+    opens = datetime(year, 12, 1, 9, 30, tzinfo=zone).astimezone(UTC)
+    closes = datetime(year, 12, 15, 9, 30, tzinfo=zone).astimezone(UTC)
+    meeting = make_meeting(
+        dates=(date(year, 12, 16), date(year, 12, 17)),
+        times=(time(9), time(17, 30)),
+        registration_opens_at=opens,
+        registration_closes_at=closes,
+    )
+    path, minute = f"/meetings/{meeting.slug}", timedelta(minutes=1)
+    clock = Clock(monkeypatch, opens - minute)
+    before = client.get(path)
+    assert f"Registration opens on 1 December {year} at 09:30 EAT." in visible(before)
+    assert f"Registration opens on 1 December {year}" in visible(client.get("/"))
+    assert client.get(path).text == before.text and entries() == 2  # served from the cache until then
+
+    clock.cross(opens)
+    etag = before.headers["ETag"]
+    opened = client.get(path, headers={"If-None-Match": etag})
+    assert opened.status_code == 200 and opened.headers["ETag"] != etag
+    assert f"Registration open Register Registration closes on 15 December {year} at 09:30 EAT." in visible(opened)
+    assert f"Registration closes on 15 December {year}" in visible(client.get("/"))
+
+    clock.now = closes - minute
+    assert client.get(path).text == opened.text  # cached again, up to the next change
+    clock.cross(closes)
+    closed = visible(client.get(path))
+    assert f"Registration closed on 15 December {year} at 09:30 EAT." in closed and "Register " not in closed
+    assert f"Registration closed on 15 December {year}" in visible(client.get("/"))
+
+    clock.now = meeting.ends_at - minute
+    assert "Add to calendar" in client.get(path).text and meeting.title in client.get("/").text
+    clock.cross(meeting.ends_at)
+    over = client.get(path).text
+    assert "Download calendar file (.ics)" in over and "Add to calendar" not in over
+    assert meeting.title not in client.get("/").text
+
+
+@pytest.mark.parametrize("config_overrides", [{"PAGE_CACHE_SECONDS": 3600}])
+def test_a_cached_entry_lasts_no_longer_than_the_window_allows(app, client, monkeypatch, config_overrides):
+    opens = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3, seconds=90)
+    meeting = make_meeting(registration_opens_at=opens)
+    Clock(monkeypatch, opens - timedelta(seconds=40))
+    client.get(f"/meetings/{meeting.slug}")
+    [(expires, _)] = [v for k, v in page_cache.cache._cache.items() if k.endswith(f"/meetings/{meeting.slug}?")]
+    assert 0 < expires - time_module.time() <= 41  # the store forgets it by the time the page changes

@@ -1,6 +1,7 @@
 import io
 import re
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from fpdf import FPDF
@@ -233,3 +234,122 @@ def test_a_visitors_flashed_message_is_never_served_to_others(app, config_overri
         session["_flashes"] = [("success", "Your registration has been cancelled.")]
     assert "Your registration has been cancelled." in visitor.get(f"/meetings/{meeting.slug}").text
     assert "Your registration has been cancelled." not in other.get(f"/meetings/{meeting.slug}").text
+
+
+# --- When registration opens and closes, and the calendar file, as the pages say it ----------
+
+#: A year ahead of any day the tests run on; the instants of 2026 below are behind every run.
+YEAR = date.today().year + 1
+
+
+def at(zone: str, *fields) -> datetime:
+    """An instant given as a local time in ``zone``."""
+    return datetime(*fields, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def pages_of(client, meeting) -> tuple[str, str]:
+    """The visible text of the meeting's page and of the upcoming list (holding its card)."""
+    return text_of(client.get(f"/meetings/{meeting.slug}")), text_of(client.get("/"))
+
+
+def addis_ababa(**fields):
+    return make_meeting(dates=(date(YEAR, 12, 16), date(YEAR, 12, 17)), times=(time(9), time(17, 30)), **fields)
+
+
+def rome(day: date, **fields):
+    return make_meeting(
+        timezone="Europe/Rome", city="Rome", country="IT", dates=(day, day), times=(time(9, 30), time(17)), **fields
+    )
+
+
+def test_before_the_window_opens_both_pages_say_when_it_opens_in_eat(client):
+    meeting = addis_ababa(
+        registration_opens_at=at("Africa/Addis_Ababa", YEAR, 12, 1, 9),
+        registration_closes_at=at("Africa/Addis_Ababa", YEAR, 12, 15, 9),
+    )
+    expected = f"Registration Registration not yet open Registration opens on 1 December {YEAR} at 09:00 EAT."
+    for page in pages_of(client, meeting):
+        assert expected in page
+        assert "Registration closes on" not in page and "Register " not in page
+
+
+@pytest.mark.parametrize("month, zone", [(1, "CET"), (7, "CEST")])
+def test_rome_says_when_registration_opens_in_cet_or_cest(client, month, zone):
+    meeting = rome(date(YEAR, month, 28), registration_opens_at=at("Europe/Rome", YEAR, month, 10, 9, 30))
+    month_name = date(YEAR, month, 1).strftime("%B")
+    for page in pages_of(client, meeting):
+        assert f"Registration opens on 10 {month_name} {YEAR} at 09:30 {zone}." in page
+
+
+def test_while_open_both_pages_say_when_it_closes_in_summer_time(client):
+    meeting = rome(
+        date(YEAR, 4, 20),
+        registration_opens_at=at("Europe/Rome", 2026, 1, 10, 9),  # in winter time, and behind us
+        registration_closes_at=at("Europe/Rome", YEAR, 4, 10, 17, 30),
+    )
+    page, listing = pages_of(client, meeting)
+    sentence = f"Registration closes on 10 April {YEAR} at 17:30 CEST."
+    assert f"Registration Registration open Register {sentence}" in page
+    assert f"Registration Registration open {sentence}" in listing
+    assert "Registration opens on" not in page + listing
+
+
+def test_a_full_meeting_and_one_without_a_closing_time_say_when_registration_closes(client):
+    full = addis_ababa(registration_opens_at=at("Africa/Addis_Ababa", 2026, 1, 10, 9), capacity=3, seats_taken=3)
+    page, listing = pages_of(client, full)
+    sentence = f"Registration closes on 17 December {YEAR} at 17:30 EAT."  # when the meeting ends
+    assert f"Registration full (waiting list) Register {sentence}" in page
+    assert f"Registration full (waiting list) {sentence}" in listing
+
+
+def test_after_the_window_closes_both_pages_say_when_it_closed(client):
+    meeting = rome(
+        date(YEAR, 1, 28),
+        registration_opens_at=at("Europe/Rome", 2026, 2, 1, 9),
+        registration_closes_at=at("Europe/Rome", 2026, 3, 2, 17, 30),
+    )
+    for page in pages_of(client, meeting):
+        assert "Registration Registration closed Registration closed on 2 March 2026 at 17:30 CET." in page
+        assert "Register " not in page
+
+
+def test_a_meeting_without_online_registration_says_nothing_of_it(client):
+    meeting = addis_ababa()
+    page, listing = pages_of(client, meeting)
+    assert meeting.title in listing and "Add to calendar" in page
+    for text in (page, listing):
+        assert "Registration" not in text  # no fact about it, no sentence
+
+
+def test_a_cancelled_meeting_says_nothing_of_its_window_and_offers_no_calendar(client):
+    meeting = addis_ababa(
+        status=MeetingStatus.CANCELLED,
+        registration_opens_at=at("Africa/Addis_Ababa", 2026, 1, 10, 9),
+        registration_closes_at=at("Africa/Addis_Ababa", YEAR, 12, 15, 9),
+    )
+    html = client.get(f"/meetings/{meeting.slug}").text
+    page, listing = pages_of(client, meeting)
+    assert "This meeting has been cancelled." in page and "Cancelled" in listing
+    assert not any(sentence in text for sentence in ("opens on", "closes on", "closed on") for text in (page, listing))
+    assert ".ics" not in html and "Add to calendar" not in page and "Download calendar file" not in page
+    assert "Registration" not in listing.split(meeting.title, 1)[1]  # the card shows no registration
+
+
+def test_a_past_meeting_says_when_registration_closed_and_offers_only_a_neutral_calendar_file(client):
+    meeting = make_past_meeting(timezone="Europe/Rome", city="Rome", country="IT")
+    closes = datetime.combine(meeting.start_date - timedelta(days=10), time(17, 30), ZoneInfo("Europe/Rome"))
+    meeting.registration_opens_at = closes - timedelta(days=30)
+    meeting.registration_closes_at = closes
+    db.session.commit()
+    make_session(meeting, meeting.start_date, "09:00", "10:00")
+    html = client.get(f"/meetings/{meeting.slug}").text
+    page = text_of(client.get(f"/meetings/{meeting.slug}"))
+    day = f"{closes.day} {closes:%B} {closes.year}"
+    assert f"Registration closed on {day} at 17:30 {closes.tzname()}." in page
+    assert "Add to calendar" not in page and "Programme in your calendar" not in page
+    link = re.search(
+        r'<a class="button button-secondary" href="([^"]+)" download>Download calendar file \(\.ics\)</a>', html
+    )
+    assert link and link.group(1) == f"/meetings/{meeting.slug}.ics"
+    assert client.get(link.group(1)).status_code == 200  # the file is there
+    assert meeting.title not in text_of(client.get("/"))
