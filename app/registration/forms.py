@@ -238,6 +238,34 @@ class DelegateDetailsForm(FlaskForm):
         elif not self.is_submitted() and not self.days.data:
             self.days.data = [day.isoformat() for day in meeting.days]
 
+    #: The fields in the order the page shows them (the error summary lists them so).
+    PAGE_ORDER = (
+        "invitation_code",
+        "salutation",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "delegation",
+        "position",
+        "function",
+        "role",
+        "days",
+        "dietary_needs",
+        "accessibility_needs",
+        "needs_visa_letter",
+        "nationality",
+        "passport_number",
+        "date_of_birth",
+        "passport_expiry",
+        "list_consent",
+    )
+
+    def in_page_order(self):
+        """The form's fields in the order the page shows them."""
+        ordered = [self[name] for name in self.PAGE_ORDER if name in self]
+        return ordered + [field for field in self if field.name not in self.PAGE_ORDER]
+
     def _keep_choice(self, delegation, locale):
         """Offer the delegation a delegate registered with, even if it is no longer offered to others."""
         heading = GROUP_HEADINGS[group_of(delegation)]
