@@ -2,7 +2,7 @@
 registered, nobody can flood an address, passport numbers stay masked, and manage links
 can be replaced and end after the meeting."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -176,8 +176,10 @@ def test_manage_links_end_a_while_after_the_meeting(client, days_after, works):
     meeting = make_open_meeting()
     make_registration(meeting, email="after@mfa.example")
     manage = link_in(queued("after@mfa.example")[-1].text, "registration")
-    ended = date.today() - timedelta(days=days_after)
-    meeting.set_schedule(ended - timedelta(days=1), ended - timedelta(days=1))
+    # A one-day meeting days_after days ago on its own calendar: it ended between
+    # days_after - 1 and days_after days ago, whatever the hour the test runs at.
+    day = datetime.now(meeting.zone).date() - timedelta(days=days_after)
+    meeting.set_schedule(day, day)
     db.session.commit()
     before = outbox_size()
     assert (client.get(manage).status_code == 200) is works
