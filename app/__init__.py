@@ -1,5 +1,7 @@
 """The meeting registration system: the application factory."""
 
+from pathlib import Path
+
 from flask import Flask
 
 # The extensions through their module: importing the app.db and app.mail modules rebinds
@@ -21,6 +23,11 @@ def create_app(config=None):
     extensions.csrf.init_app(app)
     limiter = extensions.make_limiter(app)
     extensions.page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000})
+    extensions.babel.init_app(
+        app,
+        locale_selector=locale.interface_locale,
+        default_translation_directories=str(Path(app.root_path) / "translations"),
+    )
 
     from app import models  # noqa: F401  (every table, for migrations)
     from app.api.views import bp as api_bp

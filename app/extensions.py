@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -32,6 +33,8 @@ mail = Mail()
 csrf = CSRFProtect()
 #: Per-process cache of rendered public pages, keyed by the catalogue version.
 page_cache = Cache()
+#: Translations (app/translations); the language is app.locale's choice.
+babel = Babel()
 
 
 def make_limiter(app) -> Limiter:

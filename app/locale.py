@@ -10,8 +10,8 @@ Every cache holding rendered text keys on ``resolve_locale()``, the language as 
 a reader asking for Arabic gets ``ar`` even while the interface, which exists in English
 and French only, falls back to English, because meetings' content may differ. Responses
 whose language was negotiated say ``Vary: Accept-Language, Cookie``. Links the app builds
-keep an explicit ``lang`` when the request had one. Flask-Babel's locale selector is meant
-to be ``resolve_locale``.
+keep an explicit ``lang`` when the request had one. Flask-Babel's locale selector is
+``interface_locale``: the interface exists in English and French only.
 """
 
 import functools
@@ -20,7 +20,8 @@ from contextvars import ContextVar
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Blueprint, abort, current_app, has_request_context, redirect, request, url_for
+from flask import Blueprint, abort, current_app, has_app_context, has_request_context, redirect, request, url_for
+from flask_babel import force_locale
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -85,9 +86,14 @@ def _resolve() -> tuple[str, bool]:
 def writing_in(code: str | None):
     """Within this block, text is written in ``code`` (English for a code the app does not know):
     an email to a delegate is in their language, whoever's request or command sends it."""
-    token = _WRITING_FOR.set(known_locale(code) or DEFAULT_LOCALE)
+    code = known_locale(code) or DEFAULT_LOCALE
+    token = _WRITING_FOR.set(code)
     try:
-        yield
+        if has_app_context():  # Flask-Babel's translations and formats follow
+            with force_locale(code if code in INTERFACE_LOCALES else DEFAULT_LOCALE):
+                yield
+        else:
+            yield
     finally:
         _WRITING_FOR.reset(token)
 

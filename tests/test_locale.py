@@ -113,3 +113,21 @@ def test_pages_vary_on_what_chose_their_language_and_calendars_on_nothing(client
     for path in ("/calendar.ics", f"/meetings/{meeting.slug}.ics"):
         response = client.get(path, headers={"Accept-Language": "fr"})
         assert "Vary" not in response.headers, path
+
+
+def test_writing_for_a_delegate_sets_flask_babels_language_too(app):
+    from flask_babel import get_locale
+
+    from app.locale import interface_locale, resolve_locale, writing_in
+
+    with app.test_request_context("/?lang=en"):
+        assert str(get_locale()) == "en"
+        with writing_in("fr"):
+            assert (interface_locale(), str(get_locale())) == ("fr", "fr")
+        with writing_in("ar"):  # Arabic content, an English interface until a catalogue exists
+            assert (resolve_locale(), interface_locale(), str(get_locale())) == ("ar", "en", "en")
+        with writing_in("xx"):
+            assert str(get_locale()) == "en"
+        assert (interface_locale(), str(get_locale())) == ("en", "en")
+    with writing_in("fr"):  # a worker or a command: no request at all
+        assert (interface_locale(), str(get_locale())) == ("fr", "fr")
