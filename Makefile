@@ -24,7 +24,7 @@ $(VENV)/.requirements-dev: requirements-dev.txt $(VENV)/.requirements
 # (its key is public) is named here, never a default, and answers loopback only.
 run: export FLASK_CONFIG := development
 run: export ENABLE_DEV_ROUTES := 1
-run: $(VENV)/.requirements
+run: $(VENV)/.requirements translations
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
@@ -36,7 +36,7 @@ run: $(VENV)/.requirements
 browser:
 	@command -v chromium >/dev/null 2>&1 || sh tools/install-chromium.sh
 
-test: lint $(VENV)/.requirements-dev browser nginx html-checker
+test: lint $(VENV)/.requirements-dev translations browser nginx html-checker
 	$(BIN)/python -m pytest
 
 # Lint, layout and the import contracts (pyproject.toml): an import pointing the wrong
@@ -48,6 +48,11 @@ lint: $(VENV)/.requirements-dev
 	$(BIN)/lint-imports
 
 # tests/deploy run Debian's nginx with deploy/nginx.conf; install it when it is missing.
+# The translation catalogues, compiled from app/translations/*/LC_MESSAGES/*.po (tools/i18n.py).
+.PHONY: translations
+translations: $(VENV)/.requirements
+	$(BIN)/python tools/i18n.py compile
+
 .PHONY: nginx
 nginx:
 	@sh tools/install-nginx.sh

@@ -38,6 +38,10 @@ class Config:
         #: Absolute base of every link the application sends out (emails, feeds).
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.SECRETARIAT_NAME = os.environ.get("SECRETARIAT_NAME", "Khartoum Process Secretariat")
+        #: The name in French (app.locale.setting_in_language); the English one when empty.
+        self.SECRETARIAT_NAME_FR = os.environ.get(
+            "SECRETARIAT_NAME_FR", "" if "SECRETARIAT_NAME" in os.environ else "Secrétariat du Processus de Khartoum"
+        )
         self.SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "secretariat@khartoumprocess.example")
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER")
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -26,7 +26,12 @@ def create_app(config=None):
     extensions.babel.init_app(
         app,
         locale_selector=locale.interface_locale,
-        default_translation_directories=str(Path(app.root_path) / "translations"),
+        # Flask-Babel pairs the n-th domain with the n-th directory: the one directory is
+        # named once per domain, or only the first domain's catalogue would be loaded.
+        default_translation_directories=";".join(
+            [str(Path(app.root_path) / "translations")] * len(locale.TRANSLATION_DOMAINS)
+        ),
+        default_domain=";".join(locale.TRANSLATION_DOMAINS),
     )
 
     from app import models  # noqa: F401  (every table, for migrations)

@@ -20,8 +20,10 @@ from contextvars import ContextVar
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from babel import Locale
 from flask import Blueprint, abort, current_app, has_app_context, has_request_context, redirect, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, refresh
+from flask_babel import gettext as _
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -32,6 +34,8 @@ KNOWN_LOCALES = (*INTERFACE_LOCALES, "ar")
 DEFAULT_LOCALE = "en"
 #: What the language-switch links say, each in its own language.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+#: The gettext domains of app/translations, one per area of the app (tools/i18n.py keeps them).
+TRANSLATION_DOMAINS = ("site", "meetings", "registration", "mail", "calendar")
 COOKIE_NAME = "lang"
 COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -72,10 +76,18 @@ def locale_from_url(view):
     return view
 
 
+def english_only(view):
+    """Mark a view that answers in English whoever asks (the JSON API: machines read it)."""
+    view.english_only = True
+    return view
+
+
 def _resolve() -> tuple[str, bool]:
     """(the language, whether it was negotiated from the cookie or Accept-Language)."""
     code = url_locale()
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, "english_only", False):
+        return DEFAULT_LOCALE, False
     if code or getattr(view, "locale_from_url", False):
         return code or DEFAULT_LOCALE, False
     code = known_locale(request.cookies.get(COOKIE_NAME)) or _browser_locale(request.headers.get("Accept-Language", ""))
@@ -118,6 +130,23 @@ def interface_locale() -> str:
     return code if code in INTERFACE_LOCALES else DEFAULT_LOCALE
 
 
+@functools.cache
+def _direction(code: str) -> str:
+    return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"
+
+
+def interface_direction() -> str:
+    """``rtl`` or ``ltr``: the writing direction of the interface's language (Arabic's is rtl)."""
+    return _direction(interface_locale())
+
+
+def setting_in_language(name: str) -> str:
+    """A configured text (``SECRETARIAT_NAME``) in the language being written: the setting
+    ``NAME_FR`` for French when it is set, else ``NAME`` itself."""
+    config = current_app.config
+    return config.get(f"{name}_{interface_locale().upper()}") or config[name]
+
+
 def _here() -> str:
     """This page's path and query without ``lang``: where a language switch returns to."""
     query = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
@@ -153,7 +182,7 @@ def switch(code):
     """Remember the reader's language in a cookie and go back to the page they were on."""
     code = known_locale(code)
     if code is None:
-        abort(404, description="The site is not offered in that language.")
+        abort(404, description=_("The site is not offered in that language."))
     response = redirect(request.script_root + local_path(request.args.get("next")), code=303)
     response.set_cookie(
         COOKIE_NAME,
@@ -185,7 +214,12 @@ def _vary(response):
 def init_app(app):
     """The switch route, links that keep ``lang``, Vary, and the template helpers."""
     app.register_blueprint(bp)
+    # Each request chooses its language afresh: Flask-Babel keeps its choice in the application
+    # context, which can outlive one request (a test's, a command's several requests).
+    app.before_request(refresh)
     app.url_defaults(_keep_explicit_lang)
     app.after_request(_vary)
     app.add_template_global(interface_locale)
     app.add_template_global(language_links)
+    app.add_template_global(setting_in_language)
+    app.add_template_global(interface_direction)

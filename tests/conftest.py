@@ -2,7 +2,10 @@
 PostgreSQL when TEST_DATABASE_URL names one), its client and CLI runner."""
 
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -14,6 +17,12 @@ from app.delegations.seed import seed_rows
 from app.extensions import db
 from tests.helpers.database import make_config
 from tests.helpers.smtp import SmtpSink
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """The catalogues compiled from the .po files as they stand (make test does it too)."""
+    subprocess.run([sys.executable, "tools/i18n.py", "compile"], check=True, cwd=Path(__file__).parents[1])
 
 
 @pytest.fixture(scope="session")
