@@ -1,9 +1,11 @@
 """The migrations build the schema the models describe, on SQLite and PostgreSQL alike."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from tests.helpers.database import table_names
@@ -146,3 +148,41 @@ def test_registrations_made_before_delegations_were_records_are_converted(app, m
     assert [r.id for r in find_registrations(meeting, "oim")] == [3]
     assert [r.id for r in find_registrations(meeting, "save the children")] == [4]
     assert [r.id for r in find_registrations(meeting, "tesfaye1")] == [1]
+
+
+def test_meetings_stored_before_content_had_languages_are_english_and_their_documents_stand_alone(app, migrated):
+    """0016: every meeting so far is written in English; translations are keyed and checked."""
+    db.session.remove()
+    downgrade(revision="0015_registration_privacy_notice")
+    assert "meeting_translation" not in table_names(migrated)
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO meeting (id, slug, title, meeting_type, status, timezone, has_times, venue, city, "
+                "country, host_country, chair, co_chairs, theme, summary, description, seats_taken, requires_approval, "
+                "ical_sequence, created_at, updated_at, eligibility) VALUES (1, 'm', 'M', 'thematic-meeting', "
+                "'published', 'UTC', false, '', '', '', '', '', '', '', '', '', 0, false, 0, '2026-01-01', "
+                "'2026-01-01', 'everyone')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO document (id, meeting_id, title, kind, language, filename, content_type, size, "
+                "storage_key, position) VALUES (1, 1, 'Joint conclusions', 'joint-conclusions', 'en', 'c.pdf', "
+                "'application/pdf', 1, 'k', 0)"
+            )
+        )
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT original_language FROM meeting")).scalar() == "en"
+        assert connection.execute(text("SELECT version_of_id FROM document")).scalar() is None
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO meeting_translation VALUES (1, 'ar', 'م', '', '', '', '')"))
+    for statement in (
+        "INSERT INTO meeting_translation VALUES (1, 'ar', 'again', '', '', '', '')",
+        "INSERT INTO meeting_translation VALUES (1, 'de', 'Treffen', '', '', '', '')",
+        "UPDATE meeting SET original_language = 'de'",
+        "UPDATE document SET version_of_id = id",
+    ):
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(text(statement))

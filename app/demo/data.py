@@ -2,7 +2,8 @@
 
 Summaries and programmes are written for this demo; the facts (dates, places,
 chairs) come from the Process's public record. Upcoming meetings are placed a number
-of days after the day the demo is loaded, so the first page is never empty.
+of days after the day the demo is loaded, so the first page is never empty. ``CONTENT``
+holds the meetings' texts in French (every meeting the home page shows) and Arabic.
 """
 
 from datetime import date, time
@@ -138,7 +139,7 @@ PAST = [
         ],
         documents=[
             ("Joint conclusions", "joint-conclusions", "en"),
-            ("Conclusions conjointes", "joint-conclusions", "fr"),
+            ("Conclusions conjointes", "joint-conclusions", "fr", "Joint conclusions"),
             ("Final programme", "programme", "en"),
         ],
     ),
@@ -276,7 +277,7 @@ PAST = [
         ],
         documents=[
             ("Joint conclusions", "joint-conclusions", "en"),
-            ("Conclusions conjointes", "joint-conclusions", "fr"),
+            ("Conclusions conjointes", "joint-conclusions", "fr", "Joint conclusions"),
             ("Final programme", "programme", "en"),
         ],
     ),
@@ -315,7 +316,7 @@ UPCOMING = [
         documents=[
             ("Draft programme", "programme", "en"),
             ("Concept note", "other", "en"),
-            ("Note conceptuelle", "other", "fr"),
+            ("Note conceptuelle", "other", "fr", "Concept note"),
         ],
     ),
     dict(
@@ -426,3 +427,129 @@ UPCOMING = [
         description="Dates to be confirmed.",
     ),
 ]
+
+# French typography: a no-break space before ":" and a narrow no-break space before ";".
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+#: The meetings' content in other languages, by slug: what the loader's ``translations``,
+#: ``session_titles`` and ``document_titles`` take (app.demo.loader).
+CONTENT = {
+    "thematic-meeting-trafficking-nairobi": dict(
+        translations=dict(
+            fr=dict(
+                title="Réunion thématique sur la traite des êtres humains",
+                theme="Identifier et protéger les victimes de la traite",
+                summary="Des praticiens de la région et d'Europe comparent la manière dont les victimes de la traite "
+                "sont identifiées, orientées et protégées, et dont les affaires sont portées devant la justice.",
+                description="## Objectif\n\nComparer les mécanismes nationaux d'orientation et convenir de mesures "
+                "concrètes de coopération transfrontalière dans les affaires de traite.\n\n## Participants\n\n"
+                "Deux experts par État membre, ainsi que les organisations partenaires.",
+                venue="Centre international de conférences Kenyatta",
+            ),
+            ar=dict(
+                title="الاجتماع المواضيعي بشأن الاتجار بالبشر",
+                theme="تحديد ضحايا الاتجار بالبشر وحمايتهم",
+                summary="يقارن ممارسون من المنطقة ومن أوروبا سبل تحديد ضحايا الاتجار بالبشر وإحالتهم وحمايتهم، "
+                "وسبل عرض القضايا على المحاكم.",
+                description="## الهدف\n\nمقارنة آليات الإحالة الوطنية والاتفاق على خطوات عملية للتعاون عبر الحدود "
+                "في قضايا الاتجار بالبشر.\n\n## المشاركون\n\nخبيران عن كل دولة عضو، إضافةً إلى المنظمات الشريكة.",
+                venue="مركز كينياتا الدولي للمؤتمرات",
+            ),
+        ),
+        session_titles=dict(
+            fr=[
+                "Ouverture",
+                "L'identification des victimes aux frontières",
+                "Les mécanismes nationaux d'orientation",
+                "La poursuite des affaires devant les tribunaux",
+                "Conclusions des coprésidents",
+            ],
+            ar=[
+                "الجلسة الافتتاحية",
+                "تحديد الضحايا على الحدود",
+                "آليات الإحالة الوطنية",
+                "عرض القضايا على المحاكم",
+                "استنتاجات الرئيسين المشاركين",
+            ],
+        ),
+        document_titles=dict(
+            fr={"Draft programme": "Projet de programme"},
+            ar={"Draft programme": "مشروع البرنامج", "Concept note": "مذكرة مفاهيمية"},
+        ),
+    ),
+    "stock-taking-meeting-valletta": dict(
+        translations=dict(
+            fr=dict(
+                title="Réunion technique de bilan sur le Plan d'action conjoint de La Valette",
+                theme="Plan d'action conjoint de La Valette",
+                summary="Un examen technique du plan d'action sur une journée, annulé et intégré à la prochaine "
+                "réunion des hauts fonctionnaires.",
+                description=f"Cette réunion est **annulée**{NNBSP}; son ordre du jour est reporté à la prochaine "
+                "réunion des hauts fonctionnaires.",
+                venue="Centre de conférences de la Méditerranée",
+            ),
+        ),
+    ),
+    "steering-committee-meeting-rome": dict(
+        translations=dict(
+            fr=dict(
+                title="Réunion du Comité de pilotage",
+                summary="Le Comité de pilotage prépare le programme de travail de l'année et la prochaine réunion "
+                "des hauts fonctionnaires.",
+                description=f"Réservée aux membres du Comité de pilotage{NBSP}: cinq États européens et cinq États "
+                "africains, la Commission européenne, le SEAE et la Commission de l'Union africaine.",
+                venue="Ministère des Affaires étrangères et de la Coopération internationale",
+            ),
+        ),
+        session_titles=dict(
+            fr=[
+                f"Adoption de l'ordre du jour{NNBSP}; rapport de la présidence",
+                "Programme de travail 2027",
+                "Préparation de la réunion des hauts fonctionnaires",
+            ],
+        ),
+    ),
+    "thematic-workshop-reintegration-kampala": dict(
+        translations=dict(
+            fr=dict(
+                title="Atelier thématique sur la réintégration durable",
+                theme="La réintégration des migrants de retour",
+                summary="Un atelier opérationnel destiné aux responsables des programmes de réintégration"
+                f"{NBSP}: ce qui fonctionne, pour qui, et comment le mesurer.",
+                description="Les horaires seront fixés avec le programme définitif.",
+                # A proper name, the same in French.
+                venue="Speke Resort Munyonyo",
+            ),
+        ),
+    ),
+    "informal-working-group-brussels": dict(
+        translations=dict(
+            fr=dict(
+                title="Groupe de travail informel",
+                summary="Un groupe restreint de membres dresse le bilan des activités de l'année et en propose "
+                "de nouvelles.",
+                description="Une séance de travail restreinte, sur invitation de la présidence.",
+                venue="Résidence Palace",
+            ),
+        ),
+    ),
+    "senior-officials-meeting-addis": dict(
+        translations=dict(
+            fr=dict(
+                title="Réunion des hauts fonctionnaires",
+                summary="La réunion annuelle des hauts fonctionnaires de tous les membres. Dates à confirmer.",
+                description="La date et le lieu seront annoncés par la présidence.",
+            ),
+        ),
+    ),
+    "training-document-fraud-djibouti": dict(
+        translations=dict(
+            fr=dict(
+                title="Formation à la détection de la fraude documentaire",
+                summary="Une formation pratique destinée aux agents aux frontières, consacrée à la détection des "
+                "documents de voyage contrefaits et falsifiés.",
+                description="Dates à confirmer.",
+            ),
+        ),
+    ),
+}

@@ -1,11 +1,17 @@
-"""Loads the demo meetings (with generated PDF documents) into an empty database."""
+"""Loads the demo meetings (with generated PDF documents) into an empty database.
+
+A meeting's spec may carry ``translations`` (language → its title, summary, description and
+venue), ``session_titles`` (language → its sessions' titles, in the programme's order) and
+``document_titles`` (language → {original title: translated title}); a document given as
+(title, kind, language, title of its first version) is that document in another language.
+"""
 
 from datetime import UTC, datetime, time, timedelta
 
 from fpdf import FPDF
 from sqlalchemy import func, select
 
-from app.demo.data import PAST, UPCOMING
+from app.demo.data import CONTENT, PAST, UPCOMING
 from app.extensions import db
 from app.files.storage import store_bytes
 from app.meetings.models import (
@@ -18,6 +24,7 @@ from app.meetings.models import (
     MeetingType,
     ProgrammeSession,
 )
+from app.meetings.translations import set_translation
 
 
 def _pdf(title: str, meeting: Meeting) -> bytes:
@@ -36,6 +43,7 @@ def _slugify(text: str) -> str:
 
 
 def build_meeting(spec: dict, now: datetime) -> Meeting:
+    spec = spec | CONTENT.get(spec["slug"], {})
     meeting = Meeting(
         slug=spec["slug"],
         title=spec["title"],
@@ -52,6 +60,7 @@ def build_meeting(spec: dict, now: datetime) -> Meeting:
         domain=Domain(spec["domain"]) if spec.get("domain") else None,
         summary=spec.get("summary", ""),
         description=spec.get("description", ""),
+        original_language=spec.get("original_language", "en"),
     )
     start, end = spec.get("dates", (None, None))
     if "starts_in_days" in spec:
@@ -79,21 +88,36 @@ def build_meeting(spec: dict, now: datetime) -> Meeting:
                 room=room,
             )
         )
-    for position, (title, kind, language) in enumerate(spec.get("documents", [])):
+    documents = {}
+    for position, (title, kind, language, *first) in enumerate(spec.get("documents", [])):
         data = _pdf(title, meeting)
-        meeting.documents.append(
-            Document(
-                title=title,
-                kind=DocumentKind(kind),
-                language=language,
-                filename=f"{_slugify(title)}-{language}.pdf",
-                content_type="application/pdf",
-                size=len(data),
-                storage_key=store_bytes(data),
-                position=position,
-            )
+        documents[title] = Document(
+            title=title,
+            kind=DocumentKind(kind),
+            language=language,
+            filename=f"{_slugify(title)}-{language}.pdf",
+            content_type="application/pdf",
+            size=len(data),
+            storage_key=store_bytes(data),
+            position=position,
+            version_of=documents[first[0]] if first else None,
         )
+        meeting.documents.append(documents[title])
+    _translate(meeting, spec, documents)
     return meeting
+
+
+def _translate(meeting: Meeting, spec: dict, documents: dict[str, Document]):
+    for language, texts in spec.get("translations", {}).items():
+        set_translation(meeting, language, **texts)
+    for language, titles in spec.get("session_titles", {}).items():
+        if len(titles) != len(meeting.sessions):
+            raise ValueError(f"{spec['slug']}: {len(titles)} {language} session titles for {len(meeting.sessions)}")
+        for session, title in zip(meeting.sessions, titles, strict=True):
+            set_translation(session, language, title=title)
+    for language, titles in spec.get("document_titles", {}).items():
+        for original, title in titles.items():
+            set_translation(documents[original], language, title=title)
 
 
 def load_demo(now: datetime | None = None) -> int:

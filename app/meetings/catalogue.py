@@ -13,6 +13,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.meetings.models import Document, Meeting, ProgrammeSession
+from app.meetings.translations import (
+    TRANSLATIONS,
+    MeetingTranslation,
+    ProgrammeSessionTranslation,
+)
 
 
 class CatalogueState(db.Model):
@@ -34,7 +39,15 @@ def get_catalogue_state() -> tuple[int, datetime] | None:
     return (row.version, row.changed_at) if row else None
 
 
-_CATALOGUE = (Meeting, ProgrammeSession, Document)
+_CATALOGUE = (Meeting, ProgrammeSession, Document, *TRANSLATIONS)
+
+
+def _meeting_of(obj) -> Meeting | None:
+    """The meeting a session, document or translation belongs to."""
+    if isinstance(obj, (ProgrammeSession, Document, MeetingTranslation)):
+        return obj.meeting
+    parent = obj.session if isinstance(obj, ProgrammeSessionTranslation) else obj.document
+    return parent.meeting if parent is not None else None
 
 
 def _shows_a_change(session, obj) -> bool:
@@ -61,15 +74,17 @@ def _shows_a_change(session, obj) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _note_catalogue_change(session, flush_context, instances):
-    """A change to a session or document is a change to its meeting (Last-Modified), and
-    any change the public pages show raises the catalogue version, in the same transaction."""
+    """A change to a session, a document or a translation is a change to its meeting
+    (Last-Modified), and any change the public pages show raises the catalogue version, in the
+    same transaction."""
     changed = False
     for obj in (*session.new, *session.dirty, *session.deleted):
         if not isinstance(obj, _CATALOGUE) or not _shows_a_change(session, obj):
             continue
         changed = True
-        if isinstance(obj, (ProgrammeSession, Document)) and obj.meeting is not None:
-            obj.meeting.updated_at = utcnow()
+        meeting = None if isinstance(obj, Meeting) else _meeting_of(obj)
+        if meeting is not None:
+            meeting.updated_at = utcnow()
     if changed:
         table = CatalogueState.__table__
         now = literal(utcnow(), UTCDateTime())

@@ -2,15 +2,20 @@
 
 import enum
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_gettext
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 
 from app import countries
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
 from app.locale import interface_locale
+
+if TYPE_CHECKING:
+    from app.meetings.translations import DocumentTranslation, MeetingTranslation, ProgrammeSessionTranslation
 
 
 class MeetingType(enum.Enum):
@@ -24,17 +29,17 @@ class MeetingType(enum.Enum):
 
     @property
     def label(self):
-        return MEETING_TYPE_LABELS[self]
+        return str(MEETING_TYPE_LABELS[self])
 
 
 MEETING_TYPE_LABELS = {
-    MeetingType.SENIOR_OFFICIALS: "Senior Officials' Meeting",
-    MeetingType.STEERING_COMMITTEE: "Steering Committee Meeting",
-    MeetingType.THEMATIC_MEETING: "Thematic Meeting",
-    MeetingType.THEMATIC_WORKSHOP: "Thematic Workshop",
-    MeetingType.TRAINING: "Training",
-    MeetingType.WORKING_GROUP: "Informal Working Group",
-    MeetingType.STOCK_TAKING: "Technical stock-taking meeting",
+    MeetingType.SENIOR_OFFICIALS: lazy_gettext("Senior Officials' Meeting"),
+    MeetingType.STEERING_COMMITTEE: lazy_gettext("Steering Committee Meeting"),
+    MeetingType.THEMATIC_MEETING: lazy_gettext("Thematic Meeting"),
+    MeetingType.THEMATIC_WORKSHOP: lazy_gettext("Thematic Workshop"),
+    MeetingType.TRAINING: lazy_gettext("Training"),
+    MeetingType.WORKING_GROUP: lazy_gettext("Informal Working Group"),
+    MeetingType.STOCK_TAKING: lazy_gettext("Technical stock-taking meeting"),
 }
 
 
@@ -49,15 +54,15 @@ class Domain(enum.Enum):
 
     @property
     def label(self):
-        return DOMAIN_LABELS[self]
+        return str(DOMAIN_LABELS[self])
 
 
 DOMAIN_LABELS = {
-    Domain.DEVELOPMENT: "1. Development benefits of migration and root causes",
-    Domain.LEGAL_MIGRATION: "2. Legal migration and mobility",
-    Domain.PROTECTION: "3. Protection and asylum",
-    Domain.IRREGULAR_MIGRATION: "4. Irregular migration, smuggling and trafficking",
-    Domain.RETURN: "5. Return, readmission and reintegration",
+    Domain.DEVELOPMENT: lazy_gettext("1. Development benefits of migration and root causes"),
+    Domain.LEGAL_MIGRATION: lazy_gettext("2. Legal migration and mobility"),
+    Domain.PROTECTION: lazy_gettext("3. Protection and asylum"),
+    Domain.IRREGULAR_MIGRATION: lazy_gettext("4. Irregular migration, smuggling and trafficking"),
+    Domain.RETURN: lazy_gettext("5. Return, readmission and reintegration"),
 }
 
 
@@ -71,11 +76,14 @@ class Eligibility(enum.Enum):
 
     @property
     def label(self):
-        return {
-            Eligibility.EVERYONE: "Open to every delegation",
-            Eligibility.PROCESS: "Members, institutions and observers of the Process",
-            Eligibility.STEERING_COMMITTEE: "Members of the Steering Committee",
-        }[self]
+        return str(ELIGIBILITY_LABELS[self])
+
+
+ELIGIBILITY_LABELS = {
+    Eligibility.EVERYONE: lazy_gettext("Open to every delegation"),
+    Eligibility.PROCESS: lazy_gettext("Members, institutions and observers of the Process"),
+    Eligibility.STEERING_COMMITTEE: lazy_gettext("Members of the Steering Committee"),
+}
 
 
 class MeetingStatus(enum.Enum):
@@ -93,13 +101,34 @@ class DocumentKind(enum.Enum):
 
     @property
     def label(self):
-        return {
-            DocumentKind.JOINT_CONCLUSIONS: "Joint conclusions",
-            DocumentKind.REPORT: "Report",
-            DocumentKind.PROGRAMME: "Programme",
-            DocumentKind.MAPPING: "Mapping",
-            DocumentKind.OTHER: "Other",
-        }[self]
+        return str(DOCUMENT_KIND_LABELS[self])
+
+
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.JOINT_CONCLUSIONS: lazy_gettext("Joint conclusions"),
+    DocumentKind.REPORT: lazy_gettext("Report"),
+    DocumentKind.PROGRAMME: lazy_gettext("Programme"),
+    DocumentKind.MAPPING: lazy_gettext("Mapping"),
+    DocumentKind.OTHER: lazy_gettext("Other"),
+}
+
+
+#: Languages a meeting's content may be written in (app.meetings.translations); Arabic is
+#: written right to left.
+CONTENT_LANGUAGES = ("en", "fr", "ar")
+_CONTENT_LANGUAGE = ", ".join(f"'{code}'" for code in CONTENT_LANGUAGES)
+
+
+def _translations(model: str):
+    """The translations of a meeting, session or document by language, loaded with it: a page
+    showing many of them costs one more query, not one per object."""
+    return relationship(
+        model,
+        collection_class=attribute_keyed_dict("language"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
 
 
 def country_name(code):
@@ -114,6 +143,7 @@ class Meeting(db.Model):
         CheckConstraint("(start_date IS NULL) = (starts_at IS NULL)", name="dates_and_instants_together"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
         CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
+        CheckConstraint(f"original_language IN ({_CONTENT_LANGUAGE})", name="original_language_known"),
         CheckConstraint("delegation_quota IS NULL OR delegation_quota >= 1", name="quota_positive"),
         Index("ix_meeting_status_starts_at", "status", "starts_at"),
     )
@@ -165,6 +195,9 @@ class Meeting(db.Model):
     invitation_code: Mapped[str | None] = mapped_column(String(64))
     #: iCalendar SEQUENCE: raised whenever something a calendar shows changes.
     ical_sequence: Mapped[int] = mapped_column(default=0)
+    #: The language title, summary, description and venue (and the sessions' texts) are written
+    #: in; other languages are in ``translations`` (app.meetings.translations).
+    original_language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
@@ -176,6 +209,7 @@ class Meeting(db.Model):
     documents: Mapped[list["Document"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Document.position"
     )
+    translations: Mapped[dict[str, "MeetingTranslation"]] = _translations("MeetingTranslation")
 
     def __repr__(self):
         return f"<Meeting {self.slug}>"
@@ -270,6 +304,7 @@ class ProgrammeSession(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     meeting: Mapped[Meeting] = relationship(back_populates="sessions")
+    translations: Mapped[dict[str, "ProgrammeSessionTranslation"]] = _translations("ProgrammeSessionTranslation")
 
     @property
     def local_start(self):
@@ -285,7 +320,12 @@ class ProgrammeSession(db.Model):
 
 
 class Document(db.Model):
-    __table_args__ = (CheckConstraint("size >= 0", name="size_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("size >= 0", name="size_not_negative"),
+        CheckConstraint("version_of_id != id", name="not_its_own_version"),
+        #: One version of a document per language.
+        UniqueConstraint("version_of_id", "language", name="uq_document_version_language"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
@@ -299,5 +339,17 @@ class Document(db.Model):
     #: Key of the bytes in the document storage (app.files.storage).
     storage_key: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(default=0)
+    #: The first version of this document, when this row is the same document in another
+    #: language (the meeting page lists them together: "Joint conclusions — EN / FR").
+    version_of_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"), index=True)
 
     meeting: Mapped[Meeting] = relationship(back_populates="documents")
+    version_of: Mapped["Document | None"] = relationship(remote_side=[id], back_populates="other_versions")
+    #: The versions in other languages, when this row is the first.
+    other_versions: Mapped[list["Document"]] = relationship(back_populates="version_of")
+    translations: Mapped[dict[str, "DocumentTranslation"]] = _translations("DocumentTranslation")
+
+
+# The translations' classes, which the relationships above name, are mapped whoever imports
+# this module first.
+from app.meetings import translations as _translations_module  # noqa: E402, F401
