@@ -17,6 +17,7 @@ import logging
 import re
 
 from flask import abort, current_app, request
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 #: The Content-Security-Policy of every response.
@@ -103,8 +104,10 @@ def _answer_this_computer_only():
     if not _from_this_computer():
         abort(
             403,
-            description="This server runs the development configuration, whose key is public: "
-            "it answers only the computer it runs on.",
+            description=_(
+                "This server runs the development configuration, whose key is public: "
+                "it answers only the computer it runs on."
+            ),
         )
 
 

@@ -7,6 +7,9 @@ display as something else. The zero-width joiners U+200C and U+200D stay: Arabic
 Persian and Indic names need them. A multi-line text (dietary needs, a description)
 may also hold line breaks and tabs.
 
+The problems these functions describe are for the person who typed the text: they are
+translated when the function is called, in the reader's (or the delegate's) language.
+
 Email addresses have one canonical form: stripped, lower-cased, with the domain in IDNA
 (ASCII). The local part must be ASCII: sending to anything else needs SMTPUTF8, which
 the outbox does not speak.
@@ -16,6 +19,7 @@ import functools
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 #: Bidirectional embeddings, overrides and isolates.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -29,14 +33,14 @@ def _forbidden_in_line(char: str) -> bool:
 def single_line_problem(value: str | None) -> str | None:
     """Why ``value`` is not a clean single line, or None when it is."""
     if value and any(_forbidden_in_line(char) for char in value):
-        return "Use a single line, without line breaks, control or text-direction characters."
+        return _("Use a single line, without line breaks, control or text-direction characters.")
     return None
 
 
 def multi_line_problem(value: str | None) -> str | None:
     """Why ``value`` is not clean text over several lines, or None when it is."""
     if value and any(_forbidden_in_line(char) and char not in _LINE_BREAKS for char in value):
-        return "Remove the control or text-direction characters from this text."
+        return _("Remove the control or text-direction characters from this text.")
     return None
 
 
@@ -62,13 +66,15 @@ def canonical_email(value: str) -> str:
     local = value.rpartition("@")[0]
     if not local.isascii():
         raise InvalidEmail(
-            "Use an address whose part before the @ has only Latin letters, digits "
-            "and punctuation; addresses with accents there cannot receive our emails."
+            _(
+                "Use an address whose part before the @ has only Latin letters, digits "
+                "and punctuation; addresses with accents there cannot receive our emails."
+            )
         )
     try:
         checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
-        raise InvalidEmail("Enter a valid email address, such as name@ministry.gov.") from None
+        raise InvalidEmail(_("Enter a valid email address, such as name@ministry.gov.")) from None
     return checked.ascii_email.lower()
 
 

@@ -1,6 +1,6 @@
 """Screenshots of the demo in headless Chromium, for the README.
 
-    .venv/bin/python tools/screenshot.py [--out docs/screenshots]
+    .venv/bin/python tools/screenshot.py [--out docs/screenshots] [--only meeting-page-fr.png ...]
 
 Builds a throw-away SQLite database, applies the migrations, loads the demo meetings,
 serves the app on a free loopback port and saves full-page PNGs taken with Debian's
@@ -45,6 +45,7 @@ SHOTS = {
     "register.png": ("/meetings/thematic-meeting-trafficking-nairobi/register", None),
     "register-phone.png": ("/meetings/thematic-meeting-trafficking-nairobi/register", PHONE),
     "meeting-page-phone.png": ("/meetings/thematic-meeting-trafficking-nairobi", PHONE),
+    "meeting-page-fr.png": ("/meetings/thematic-meeting-trafficking-nairobi?lang=fr", None),
 }
 
 
@@ -58,11 +59,13 @@ def build_app(database_path: Path):
     return app
 
 
-def take_screenshots(base_url: str, out: Path, width: int) -> list[Path]:
+def take_screenshots(base_url: str, out: Path, width: int, only=None) -> list[Path]:
     saved = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, (path, device) in SHOTS.items():
+            if only and name not in only:
+                continue
             # Phones at twice their CSS pixels (not the device's three): sharp, and half the file.
             options = {**playwright.devices[device], "device_scale_factor": 2} if device else {}
             context = browser.new_context(**(options or {"viewport": {"width": width, "height": 800}}))
@@ -81,6 +84,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--only", nargs="+", choices=sorted(SHOTS), help="take these screenshots only")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"Chromium is missing at {CHROMIUM}; run `make browser`.")
@@ -92,7 +96,7 @@ def main(argv=None):
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         thread.start()
         try:
-            saved = take_screenshots(f"http://127.0.0.1:{server.server_port}", args.out, args.width)
+            saved = take_screenshots(f"http://127.0.0.1:{server.server_port}", args.out, args.width, args.only)
         finally:
             server.shutdown()
             server.server_close()

@@ -1,9 +1,11 @@
-"""The public JSON API, thin over the catalogue services."""
+"""The public JSON API, thin over the catalogue services. It answers in English whatever the
+reader's language (``english_only``): machines read it, and its messages and labels stay put."""
 
 from datetime import datetime
 
 from flask import Blueprint, abort, jsonify, request
 
+from app.locale import english_only
 from app.meetings import services
 from app.meetings.cache import cached_response, request_now, valid_until
 from app.meetings.models import Meeting
@@ -94,6 +96,7 @@ def meeting_detail(meeting: Meeting, now: datetime) -> dict:
 
 
 @bp.get("/meetings")
+@english_only
 @cached_response
 def meetings():
     """Upcoming meetings (``?when=upcoming``, the default) or past ones (``?when=past``)."""
@@ -131,6 +134,7 @@ def meetings():
 
 
 @bp.get("/meetings/<slug>")
+@english_only
 @cached_response
 def meeting(slug):
     found, now = public_meeting_or_404(slug), request_now()

@@ -11,6 +11,13 @@ required), so the builders refuse it.
 Public calendars (a meeting's .ics, the feeds) carry DTSTAMP = LAST-MODIFIED = the
 meeting's last change, so a meeting's event is the same bytes until it changes and
 is kept in a per-process cache; personal invites are stamped when they are sent.
+
+An event is written in one language: a feed's or .ics's is its address's (``?lang=``), a
+personal invite's the delegate's (it is built inside ``app.locale.writing_in``). The words
+the app adds ("This meeting has been cancelled.") are the interface's; the meeting's own
+title, summary and venue are its content in that language, or in the original when it has
+none. SUMMARY and DESCRIPTION say with RFC 5545's LANGUAGE parameter which language they
+are in when it is not English and the whole text is in it.
 """
 
 from dataclasses import dataclass
@@ -19,13 +26,15 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext
 from icalendar import Calendar, Event, vCalAddress, vDuration
 from sqlalchemy import inspect
 
 from app.calendar.ics import assemble, display_name, serialise, text
 from app.calendar.schedule import Schedule, in_zone, meeting_schedule
 from app.calendar.timezones import UTC_ZONES, vtimezone
-from app.locale import resolve_locale
+from app.locale import DEFAULT_LOCALE, interface_locale, resolve_locale, setting_in_language
+from app.meetings.content import location, shown
 
 #: How often subscribed clients should fetch a feed again.
 FEED_REFRESH = timedelta(hours=6)
@@ -75,24 +84,55 @@ def _revision(meeting) -> datetime:
 
 def _organizer() -> vCalAddress:
     organizer = vCalAddress(f"mailto:{_config('SECRETARIAT_EMAIL')}")
-    organizer.params["CN"] = display_name(_config("SECRETARIAT_NAME"))
+    organizer.params["CN"] = display_name(setting_in_language("SECRETARIAT_NAME"))
     return organizer
 
 
-def _description(meeting, url) -> str:
-    parts = ["This meeting has been cancelled."] if meeting.is_cancelled else []
-    parts += [meeting.summary] if meeting.summary else []
-    parts.append(f"Details: {url}")
-    return "\n\n".join(parts)
+@dataclass(frozen=True)
+class _Wording:
+    """A text property's value, and the one language all of it is in (None when it mixes them)."""
+
+    value: str
+    language: str | None
 
 
-def _session_description(session, url) -> str:
-    lines = [f"Speakers: {session.speakers}"] if session.speakers else []
-    lines += [f"Moderator: {session.moderators}"] if session.moderators else []
-    parts = [session.description] if session.description else []
+def _in(*languages: str | None) -> str | None:
+    """The language of a text made of pieces in ``languages``: theirs if they agree."""
+    return languages[0] if languages and all(language == languages[0] for language in languages) else None
+
+
+def _description(meeting, url, locale: str) -> _Wording:
+    ours = interface_locale()  # the language of the words the app adds
+    parts = [gettext("This meeting has been cancelled.")] if meeting.is_cancelled else []
+    summary = shown(meeting, "summary", locale)
+    languages = [ours]
+    if summary.text:
+        parts.append(summary.text)
+        languages.append(summary.language)
+    parts.append(gettext("Details: %(url)s", url=url))
+    return _Wording("\n\n".join(parts), _in(*languages))
+
+
+def _session_description(session, url, locale: str) -> _Wording:
+    ours = interface_locale()
+    lines = [gettext("Speakers: %(names)s", names=session.speakers)] if session.speakers else []
+    lines += [gettext("Moderator: %(names)s", names=session.moderators)] if session.moderators else []
+    description = shown(session, "description", locale)
+    title = shown(session.meeting, "title", locale)
+    parts = [description.text] if description.text else []
     parts += ["\n".join(lines)] if lines else []
-    parts.append(f"Part of {session.meeting.title}: {url}#programme")
-    return "\n\n".join(parts)
+    parts.append(gettext("Part of %(title)s: %(url)s#programme", title=title.text, url=url))
+    languages = [ours, title.language] + ([description.language] if description.text else [])
+    return _Wording("\n\n".join(parts), _in(*languages))
+
+
+def _add_text(event: Event, name: str, value: _Wording) -> None:
+    """A TEXT property, with LANGUAGE when it is all in one language other than English
+    (English is what a reader assumes, and what every event said before it had a language)."""
+    if value.language and value.language != DEFAULT_LOCALE:
+        event.add(name, text(value.value), parameters={"LANGUAGE": value.language})
+    else:
+        event.add(name, text(value.value))
 
 
 def _event(meeting, *, uid, start, end, summary, description, location, url, stamp, sequence, status):
@@ -102,13 +142,13 @@ def _event(meeting, *, uid, start, end, summary, description, location, url, sta
     event.add("DTSTAMP", stamp)
     event.add("DTSTART", start)
     event.add("DTEND", end)
-    event.add("SUMMARY", text(summary))
-    event.add("DESCRIPTION", text(description))
+    _add_text(event, "SUMMARY", summary)
+    _add_text(event, "DESCRIPTION", description)
     if location:
         event.add("LOCATION", text(location))
     event.add("ORGANIZER", _organizer())
     event.add("STATUS", status)
-    event.add("CATEGORIES", [meeting.meeting_type.label])
+    event.add("CATEGORIES", [str(meeting.meeting_type.label)])
     event.add("URL", url)
     event.add("SEQUENCE", sequence)
     event.add("LAST-MODIFIED", _revision(meeting))
@@ -128,14 +168,16 @@ def _repeat(event: Event, schedule: Schedule) -> Event:
 
 def _meeting_event(meeting, schedule: Schedule, *, stamp, uid=None, sequence=None, status=None) -> Event:
     url = meeting_url(meeting)
+    locale = resolve_locale()
+    title = shown(meeting, "title", locale)
     event = _event(
         meeting,
         uid=uid or meeting_uid(meeting),
         start=schedule.start,
         end=schedule.end,
-        summary=meeting.title,
-        description=_description(meeting, url),
-        location=meeting.location,
+        summary=_Wording(title.text, title.language),
+        description=_description(meeting, url, locale),
+        location=location(meeting, locale),
         url=url,
         stamp=stamp,
         sequence=meeting.ical_sequence if sequence is None else sequence,
@@ -147,14 +189,16 @@ def _meeting_event(meeting, schedule: Schedule, *, stamp, uid=None, sequence=Non
 def _session_event(session) -> Event:
     meeting = session.meeting
     url = meeting_url(meeting)
+    locale = resolve_locale()
+    title, meeting_title = shown(session, "title", locale), shown(meeting, "title", locale)
     return _event(
         meeting,
         uid=session_uid(session),
         start=in_zone(session.starts_at, meeting),
         end=in_zone(session.ends_at, meeting),
-        summary=f"{session.title} – {meeting.title}",
-        description=_session_description(session, url),
-        location=", ".join(part for part in (session.room, meeting.location) if part),
+        summary=_Wording(f"{title.text} – {meeting_title.text}", _in(title.language, meeting_title.language)),
+        description=_session_description(session, url, locale),
+        location=", ".join(part for part in (session.room, location(meeting, locale)) if part),
         url=url,
         stamp=_revision(meeting),
         sequence=meeting.ical_sequence,
@@ -189,11 +233,12 @@ def _public_event(meeting) -> _Written:
     if meeting.id is None or meeting.updated_at is None or inspect(meeting).modified:
         return _write_public(meeting)  # not a stored version
     key = (
-        resolve_locale(),  # the event's words (its category, "cancelled") are in the reader's language
+        resolve_locale(),  # the event's words and its content are in the reader's language
         meeting.id,
         meeting.updated_at,
         meeting.ical_sequence,
-        *(_config(name) for name in ("BASE_URL", "SECRETARIAT_NAME", "SECRETARIAT_EMAIL")),
+        *(_config(name) for name in ("BASE_URL", "SECRETARIAT_EMAIL")),
+        setting_in_language("SECRETARIAT_NAME"),
     )
     written = _event_cache.get(key)
     if written is None:

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -25,7 +26,8 @@ def list_feed_meetings(now: datetime, filters: ArchiveFilters | None = None) -> 
 
 
 def feed_name(organisation: str, filters: ArchiveFilters) -> str:
-    """'Khartoum Process Secretariat: meetings – Training · Italy': what the feed is filtered on.
+    """'Khartoum Process Secretariat: meetings – Training · Italy': what the feed is filtered on,
+    in the feed's language.
 
     No commas: many readers do not unescape X-WR-CALNAME.
     """
@@ -34,5 +36,6 @@ def feed_name(organisation: str, filters: ArchiveFilters) -> str:
         country_name(filters.country) if filters.country else "",
         filters.domain.label if filters.domain else "",
     ]
-    narrowed = " · ".join(part for part in parts if part)
-    return f"{organisation}: meetings" + (f" – {narrowed}" if narrowed else "")
+    narrowed = " · ".join(str(part) for part in parts if part)
+    name = gettext("%(organisation)s: meetings", organisation=organisation)
+    return f"{name} – {narrowed}" if narrowed else name

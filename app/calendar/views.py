@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, request
+from flask_babel import gettext
 
 from app.calendar import services
 from app.calendar.invites import feed_calendar, meeting_calendar
 from app.extensions import page_cache
-from app.locale import locale_from_url, resolve_locale
+from app.locale import locale_from_url, resolve_locale, setting_in_language
 from app.meetings.cache import read_catalogue_state
 from app.meetings.pages import public_meeting_or_404
 from app.meetings.services import parse_filters
@@ -98,8 +99,10 @@ def meeting_ics(slug):
     if not meeting.dates_confirmed:
         abort(
             404,
-            description="The dates of this meeting are not fixed yet, so it cannot be added "
-            "to a calendar. Please come back when they are announced.",
+            description=gettext(
+                "The dates of this meeting are not fixed yet, so it cannot be added "
+                "to a calendar. Please come back when they are announced."
+            ),
         )
     programme = request.args.get("programme") == "1"
     filename = f"{meeting.slug}-programme.ics" if programme else f"{meeting.slug}.ics"
@@ -111,5 +114,5 @@ def meeting_ics(slug):
 def feed():
     filters = _feed_filters()
     meetings = services.list_feed_meetings(datetime.now(UTC), filters)
-    name = services.feed_name(current_app.config["SECRETARIAT_NAME"], filters)
+    name = services.feed_name(setting_in_language("SECRETARIAT_NAME"), filters)
     return _ics(feed_calendar(meetings, name=name), "meetings.ics")

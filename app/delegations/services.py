@@ -7,6 +7,7 @@ import functools
 import re
 from datetime import datetime
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,11 +21,11 @@ from app.meetings.models import Eligibility
 
 #: The form's headings, in the order the groups are shown.
 GROUP_HEADINGS = {
-    "member": "Members of the Process",
-    "institution": "Institutions",
-    "observer": "Observers",
-    "other-state": "Other states and territories",
-    "other-organisation": "Other organisations",
+    "member": lazy_gettext("Members of the Process"),
+    "institution": lazy_gettext("Institutions"),
+    "observer": lazy_gettext("Observers"),
+    "other-state": lazy_gettext("Other states and territories"),
+    "other-organisation": lazy_gettext("Other organisations"),
 }
 ORGANISATION_KEY = re.compile(r"org:[A-Z0-9][A-Z0-9-]{0,35}")
 #: What each kind of delegation may stand as: members are states, institutions organisations.
@@ -110,16 +111,18 @@ def _check(names: dict[str, str], acronyms: dict[str, str]) -> dict[str, str]:
         if problem:
             errors[f"name_{locale}"] = problem
         elif not name.strip() or len(name) > 200:
-            errors[f"name_{locale}"] = f"Give the name in {locale}, at most 200 characters."
+            errors[f"name_{locale}"] = gettext(
+                "Give the name in %(language)s, at most 200 characters.", language=locale
+            )
         elif len(acronym) > 30:
-            errors[f"acronym_{locale}"] = "An acronym has at most 30 characters."
+            errors[f"acronym_{locale}"] = gettext("An acronym has at most 30 characters.")
     return errors
 
 
 def _check_standing(kind: DelegationKind, standing: Standing) -> dict[str, str]:
     if standing not in STANDINGS[kind]:
         allowed = ", ".join(s.value for s in STANDINGS[kind])
-        return {"standing": f"A {kind.value} may stand as {allowed}."}
+        return {"standing": gettext("A %(kind)s may stand as %(allowed)s.", kind=kind.value, allowed=allowed)}
     return {}
 
 
@@ -139,9 +142,9 @@ def create_organisation(
     names.setdefault("fr", names.get("en", ""))
     errors = _check(names, acronyms) | _check_standing(DelegationKind.ORGANISATION, standing)
     if not ORGANISATION_KEY.fullmatch(key or ""):
-        errors["key"] = "An organisation's key is org: and its acronym in capitals, such as org:IOM."
+        errors["key"] = gettext("An organisation's key is org: and its acronym in capitals, such as org:IOM.")
     elif get_delegation(key) is not None:
-        errors["key"] = f"There is already a delegation {key}."
+        errors["key"] = gettext("There is already a delegation %(key)s.", key=key)
     if errors:
         raise DelegationRefused(errors)
     delegation = Delegation(
@@ -157,7 +160,7 @@ def create_organisation(
         db.session.commit()
     except IntegrityError:  # added by someone else at the same moment
         db.session.rollback()
-        raise DelegationRefused({"key": f"There is already a delegation {key}."}) from None
+        raise DelegationRefused({"key": gettext("There is already a delegation %(key)s.", key=key)}) from None
     return delegation
 
 

@@ -5,6 +5,10 @@ Telling the meeting's delegates is the registration side's (app.registration.mee
 
 from dataclasses import dataclass
 from datetime import date, time
+from types import SimpleNamespace
+
+from flask_babel import gettext
+from flask_babel.speaklater import LazyString
 
 from app.meetings.formatting import format_dates, format_times
 from app.meetings.models import Meeting, country_name
@@ -39,27 +43,66 @@ def _place(edit: MeetingEdit) -> str:
     return ", ".join(part for part in (edit.venue, edit.city, country_name(edit.country)) if part)
 
 
-def _describe(before: MeetingEdit, after: MeetingEdit, shown_before: tuple[str, str], meeting: Meeting):
+def _schedule(meeting: Meeting) -> SimpleNamespace:
+    """What ``format_dates`` and ``format_times`` read of the meeting's schedule, as it is now."""
+    return SimpleNamespace(
+        dates_confirmed=meeting.dates_confirmed,
+        start_date=meeting.start_date,
+        end_date=meeting.end_date,
+        has_times=meeting.has_times,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        local=meeting.local,
+    )
+
+
+def _times(schedule) -> str:
+    return format_times(schedule) or gettext("to be announced")
+
+
+def _said(write) -> LazyString:
+    """A sentence written when it is read: each delegate's email is in their own language."""
+    return LazyString(write)
+
+
+def _describe(before: MeetingEdit, after: MeetingEdit, schedule_before, meeting: Meeting) -> list:
     """What changed, in words a delegate reads (dates and times as the meeting page shows them)."""
     changes = []
     if before.title != after.title:
-        changes.append(f"Title: now “{after.title}” (was “{before.title}”)")
-    dates_before, times_before = shown_before
+        changes.append(
+            _said(lambda: gettext("Title: now “%(new)s” (was “%(old)s”)", new=after.title, old=before.title))
+        )
+    schedule_after = _schedule(meeting)
     if (before.start_date, before.end_date) != (after.start_date, after.end_date):
-        changes.append(f"Dates: now {format_dates(meeting)} (was {dates_before})")
+        changes.append(
+            _said(
+                lambda: gettext(
+                    "Dates: now %(new)s (was %(old)s)",
+                    new=format_dates(schedule_after),
+                    old=format_dates(schedule_before),
+                )
+            )
+        )
     if (before.start_time, before.end_time) != (after.start_time, after.end_time):
         changes.append(
-            f"Times: now {format_times(meeting) or 'to be announced'} (was {times_before or 'to be announced'})"
+            _said(
+                lambda: gettext(
+                    "Times: now %(new)s (was %(old)s)", new=_times(schedule_after), old=_times(schedule_before)
+                )
+            )
         )
     if _place(before) != _place(after):
-        changes.append(f"Place: now {_place(after)} (was {_place(before)})")
+        changes.append(
+            _said(lambda: gettext("Place: now %(new)s (was %(old)s)", new=_place(after), old=_place(before)))
+        )
     return changes
 
 
-def apply_edit(meeting: Meeting, edit: MeetingEdit) -> list[str]:
-    """Apply ``edit`` to the meeting (not committed); what changed, in words a delegate reads."""
+def apply_edit(meeting: Meeting, edit: MeetingEdit) -> list:
+    """Apply ``edit`` to the meeting (not committed); what changed, in words a delegate reads:
+    each a lazy string, written in the language of whoever reads it (``app.locale.writing_in``)."""
     before = MeetingEdit.of(meeting)
-    shown_before = (format_dates(meeting), format_times(meeting))
+    schedule_before = _schedule(meeting)
     meeting.title, meeting.venue, meeting.city, meeting.country = edit.title, edit.venue, edit.city, edit.country
     if (edit.start_date, edit.end_date, edit.start_time, edit.end_time) != (
         before.start_date,
@@ -68,4 +111,4 @@ def apply_edit(meeting: Meeting, edit: MeetingEdit) -> list[str]:
         before.end_time,
     ):
         meeting.set_schedule(edit.start_date, edit.end_date, edit.start_time, edit.end_time)
-    return _describe(before, edit, shown_before, meeting)
+    return _describe(before, edit, schedule_before, meeting)

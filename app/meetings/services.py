@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pycountry
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import extract, or_, select
 
 from app.extensions import db
@@ -27,18 +28,21 @@ class RegistrationState(enum.Enum):
 
     @property
     def label(self):
-        return {
-            RegistrationState.NONE: "No online registration",
-            RegistrationState.NOT_YET_OPEN: "Registration not yet open",
-            RegistrationState.OPEN: "Registration open",
-            RegistrationState.FULL: "Registration full (waiting list)",
-            RegistrationState.CLOSED: "Registration closed",
-        }[self]
+        return str(REGISTRATION_STATE_LABELS[self])
 
     @property
     def takes_registrations(self) -> bool:
         """Whether the form accepts registrations now (a full meeting takes them onto its waiting list)."""
         return self in (RegistrationState.OPEN, RegistrationState.FULL)
+
+
+REGISTRATION_STATE_LABELS = {
+    RegistrationState.NONE: lazy_gettext("No online registration"),
+    RegistrationState.NOT_YET_OPEN: lazy_gettext("Registration not yet open"),
+    RegistrationState.OPEN: lazy_gettext("Registration open"),
+    RegistrationState.FULL: lazy_gettext("Registration full (waiting list)"),
+    RegistrationState.CLOSED: lazy_gettext("Registration closed"),
+}
 
 
 def get_registration_window(meeting: Meeting) -> tuple[datetime | None, datetime | None]:
@@ -116,29 +120,38 @@ def parse_filters(args) -> ParsedFilters:
         try:
             values["meeting_type"] = MeetingType(raw_type)
         except ValueError:
-            problems.append(f"Unknown meeting type “{raw_type[:40]}” was ignored.")
+            problems.append(gettext("Unknown meeting type “%(value)s” was ignored.", value=raw_type[:40]))
     raw_year = (args.get("year") or "").strip()
     if raw_year:
         if _is_number(raw_year) and MIN_YEAR <= int(raw_year) <= MAX_YEAR:
             values["year"] = int(raw_year)
         else:
-            problems.append(f"Year “{raw_year[:10]}” is not a year between {MIN_YEAR} and {MAX_YEAR}; it was ignored.")
+            problems.append(
+                gettext(
+                    "Year “%(value)s” is not a year between %(first)s and %(last)s; it was ignored.",
+                    value=raw_year[:10],
+                    first=MIN_YEAR,
+                    last=MAX_YEAR,
+                )
+            )
     raw_country = (args.get("country") or "").strip()
     if raw_country:
         country = pycountry.countries.get(alpha_2=raw_country.upper()) if len(raw_country) == 2 else None
         if country:
             values["country"] = country.alpha_2
         else:
-            problems.append(f"Unknown country “{raw_country[:40]}” was ignored; use a two-letter ISO code.")
+            problems.append(
+                gettext("Unknown country “%(value)s” was ignored; use a two-letter ISO code.", value=raw_country[:40])
+            )
     raw_domain = (args.get("domain") or "").strip()
     if raw_domain:
         try:
             values["domain"] = Domain(raw_domain)
         except ValueError:
-            problems.append(f"Unknown action-plan domain “{raw_domain[:40]}” was ignored.")
+            problems.append(gettext("Unknown action-plan domain “%(value)s” was ignored.", value=raw_domain[:40]))
     raw_text = args.get("q") or ""
     if single_line_problem(raw_text):
-        problems.append("The search text held control characters; it was ignored.")
+        problems.append(gettext("The search text held control characters; it was ignored."))
     else:
         values["text"] = " ".join(raw_text.split())[:200]
     return ParsedFilters(ArchiveFilters(**values), problems)

@@ -4,6 +4,7 @@ import functools
 from datetime import datetime
 from types import SimpleNamespace
 
+from flask_babel import format_date, gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,14 +21,15 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from app import text
 from app.delegations.services import GROUP_HEADINGS, form_groups, group_of, state_names
-from app.locale import interface_locale, resolve_locale
+from app.locale import INTERFACE_LOCALES, LANGUAGE_NAMES, interface_locale, resolve_locale
 from app.meetings.formatting import format_day
 from app.meetings.models import Eligibility
 from app.registration.data import RegistrationData
-from app.registration.models import DelegateRole
+from app.registration.models import SALUTATIONS, DelegateRole
 from app.registration.rules import check_visa
 
-SALUTATIONS = ["Mr", "Ms", "Mx", "Dr", "Prof.", "H.E."]
+CHOOSE = lazy_gettext("Choose…")
+INVALID_CHOICE = lazy_gettext("Choose one of the options in the list.")
 
 
 def single_line(form, field):
@@ -62,21 +64,21 @@ def _choices(pairs, optgroup=None) -> list[SelectChoice]:
 # cache keys on it.
 @functools.lru_cache(maxsize=32)
 def _delegation_choices(groups, locale: str) -> tuple[SelectChoice, ...]:
-    choices = _choices([("", "Choose…")])
+    choices = _choices([("", gettext("Choose…"))])
     for group, pairs in groups:
-        choices += _choices(pairs, GROUP_HEADINGS[group])
+        choices += _choices(pairs, str(GROUP_HEADINGS[group]))
     return tuple(choices)
 
 
 @functools.lru_cache(maxsize=8)
 def _nationality_choices(states, locale: str) -> tuple[SelectChoice, ...]:
-    return tuple(_choices([("", "Choose…"), *states]))
+    return tuple(_choices([("", gettext("Choose…")), *states]))
 
 
 class ChoiceField(SelectField):
     """A select whose refusal of an unknown value says what to do."""
 
-    def __init__(self, *args, invalid_message="Choose one of the options in the list.", **kwargs):
+    def __init__(self, *args, invalid_message=INVALID_CHOICE, **kwargs):
         super().__init__(*args, **kwargs)
         self.invalid_message = invalid_message
 
@@ -88,9 +90,10 @@ class ChoiceField(SelectField):
 
 
 class DayField(DateField):
-    """A date whose refusal says what to type."""
+    """A date whose refusal says what to type: ``what`` is the date's name within a sentence
+    ("your date of birth"), translated lazily like every label."""
 
-    def __init__(self, *args, what: str, example: str, **kwargs):
+    def __init__(self, *args, what, example: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.what, self.example = what, example
 
@@ -98,15 +101,32 @@ class DayField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(f"Enter {self.what} as a date, such as {self.example}.") from None
+            raise ValueError(
+                gettext("Enter %(what)s as a date, such as %(example)s.", what=self.what, example=self.example)
+            ) from None
 
 
 def required(message):
     return DataRequired(message=message)
 
 
+class _AtMost(Length):
+    """At most ``count`` characters; the sentence names the field ("First name"), in the
+    reader's language when it is shown."""
+
+    def __init__(self, count, what):
+        super().__init__(max=count)
+        self.what = what
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) > self.max:
+            raise ValidationError(
+                gettext("%(what)s can be at most %(count)d characters long.", what=self.what, count=self.max)
+            )
+
+
 def at_most(count, what):
-    return Length(max=count, message=f"{what} can be at most {count} characters long.")
+    return _AtMost(count, what)
 
 
 class LongSelect(Select):
@@ -135,85 +155,113 @@ class MultiCheckboxField(SelectMultipleField):
         try:
             super().pre_validate(form)
         except ValidationError:
-            raise ValidationError("Choose days on which the meeting takes place.") from None
+            raise ValidationError(gettext("Choose days on which the meeting takes place.")) from None
 
 
 class DelegateDetailsForm(FlaskForm):
     """The details a delegate gives and may later edit."""
 
     salutation = ChoiceField(
-        "Salutation",
-        choices=_choices([("", "Choose…")] + [(s, s) for s in SALUTATIONS]),
-        validators=[required("Choose a salutation.")],
-        invalid_message="Choose a salutation from the list.",
+        lazy_gettext("Salutation"),
+        choices=_choices([("", CHOOSE), *SALUTATIONS.items()]),
+        validators=[required(lazy_gettext("Choose a salutation."))],
+        invalid_message=lazy_gettext("Choose a salutation from the list."),
     )
     first_name = StringField(
-        "First name", validators=[required("Enter your first name."), at_most(100, "First name"), single_line]
+        lazy_gettext("First name"),
+        validators=[
+            required(lazy_gettext("Enter your first name.")),
+            at_most(100, lazy_gettext("First name")),
+            single_line,
+        ],
     )
     last_name = StringField(
-        "Last name", validators=[required("Enter your last name."), at_most(100, "Last name"), single_line]
+        lazy_gettext("Last name"),
+        validators=[
+            required(lazy_gettext("Enter your last name.")),
+            at_most(100, lazy_gettext("Last name")),
+            single_line,
+        ],
     )
     phone = StringField(
-        "Phone (optional)",
+        lazy_gettext("Phone (optional)"),
         validators=[
             Optional(),
-            at_most(40, "A phone number"),
+            at_most(40, lazy_gettext("A phone number")),
             Regexp(
                 r"^\+?[0-9 ().\-/]{6,40}$",
-                message="Enter a phone number with digits, spaces and an optional leading +, such as +251 11 551 7700.",
+                message=lazy_gettext(
+                    "Enter a phone number with digits, spaces and an optional leading +, such as +251 11 551 7700."
+                ),
             ),
         ],
     )
     delegation = ChoiceField(
-        "Delegation",
+        lazy_gettext("Delegation"),
         widget=LongSelect(),
-        validators=[required("Choose the delegation you represent.")],
-        invalid_message="Choose a member state or an organisation from the list.",
-        description="The member state or organisation you represent.",
+        validators=[required(lazy_gettext("Choose the delegation you represent."))],
+        invalid_message=lazy_gettext("Choose a member state or an organisation from the list."),
+        description=lazy_gettext("The member state or organisation you represent."),
     )
     position = StringField(
-        "Position / title",
-        validators=[required("Enter your position or title."), at_most(200, "Position / title"), single_line],
+        lazy_gettext("Position / title"),
+        validators=[
+            required(lazy_gettext("Enter your position or title.")),
+            at_most(200, lazy_gettext("Position / title")),
+            single_line,
+        ],
     )
     function = StringField(
-        "Function / department (optional)",
-        validators=[Optional(), at_most(200, "Function / department"), single_line],
+        lazy_gettext("Function / department (optional)"),
+        validators=[Optional(), at_most(200, lazy_gettext("Function / department")), single_line],
     )
     role = ChoiceField(
-        "Role in the delegation",
-        choices=_choices([("", "Choose…")] + [(r.value, r.label) for r in DelegateRole]),
-        validators=[required("Choose your role in the delegation.")],
-        invalid_message="Choose a role from the list.",
+        lazy_gettext("Role in the delegation"),
+        choices=_choices([("", CHOOSE)] + [(r.value, r.label) for r in DelegateRole]),
+        validators=[required(lazy_gettext("Choose your role in the delegation."))],
+        invalid_message=lazy_gettext("Choose a role from the list."),
     )
-    days = MultiCheckboxField("Days you will attend")
+    days = MultiCheckboxField(lazy_gettext("Days you will attend"))
     dietary_needs = TextAreaField(
-        "Dietary needs (optional)", validators=[Optional(), at_most(1000, "Dietary needs"), multi_line]
+        lazy_gettext("Dietary needs (optional)"),
+        validators=[Optional(), at_most(1000, lazy_gettext("Dietary needs")), multi_line],
     )
     accessibility_needs = TextAreaField(
-        "Accessibility needs (optional)", validators=[Optional(), at_most(1000, "Accessibility needs"), multi_line]
+        lazy_gettext("Accessibility needs (optional)"),
+        validators=[Optional(), at_most(1000, lazy_gettext("Accessibility needs")), multi_line],
     )
-    needs_visa_letter = BooleanField("I need a visa invitation letter")
+    needs_visa_letter = BooleanField(lazy_gettext("I need a visa invitation letter"))
     nationality = ChoiceField(
-        "Nationality",
+        lazy_gettext("Nationality"),
         widget=LongSelect(),
         validators=[Optional()],
-        invalid_message="Choose a nationality from the list.",
+        invalid_message=lazy_gettext("Choose a nationality from the list."),
     )
     passport_number = StringField(
-        "Passport number",
+        lazy_gettext("Passport number"),
         validators=[
             Optional(),
             Regexp(
                 r"^[A-Za-z0-9]{5,30}$",
-                message="Enter the passport number as printed, without spaces or dashes: 5 to 30 letters and digits.",
+                message=lazy_gettext(
+                    "Enter the passport number as printed, without spaces or dashes: 5 to 30 letters and digits."
+                ),
             ),
         ],
     )
-    date_of_birth = DayField("Date of birth", what="your date of birth", example="1975-04-28", validators=[Optional()])
-    passport_expiry = DayField(
-        "Passport expiry date", what="the passport's expiry date", example="2031-05-01", validators=[Optional()]
+    date_of_birth = DayField(
+        lazy_gettext("Date of birth"),
+        what=lazy_gettext("your date of birth"),
+        example="1975-04-28",
+        validators=[Optional()],
     )
-    list_consent = BooleanField("Show my name, title and function in the published List of Participants")
+    passport_expiry = DayField(
+        lazy_gettext("Passport expiry date"),
+        what=lazy_gettext("the passport's expiry date"),
+        example="2031-05-01",
+        validators=[Optional()],
+    )
+    list_consent = BooleanField(lazy_gettext("Show my name, title and function in the published List of Participants"))
 
     def __init__(
         self, meeting, *args, now: datetime, passport_on_file: str | None = None, current_delegation=None, **kwargs
@@ -232,7 +280,9 @@ class DelegateDetailsForm(FlaskForm):
         states = state_names(locale)
         self.nationality.choices = _nationality_choices(states, locale)
         self.nationality.render_key = ("nationality", states)
-        self.days.choices = _choices((d.isoformat(), f"{format_day(d)} ({d:%A})") for d in meeting.days)
+        self.days.choices = _choices(
+            (d.isoformat(), f"{format_day(d)} ({format_date(d, 'EEEE')})") for d in meeting.days
+        )
         if len(meeting.days) <= 1:
             del self.days
         elif not self.is_submitted() and not self.days.data:
@@ -246,6 +296,7 @@ class DelegateDetailsForm(FlaskForm):
         "last_name",
         "email",
         "phone",
+        "language",
         "delegation",
         "position",
         "function",
@@ -268,7 +319,7 @@ class DelegateDetailsForm(FlaskForm):
 
     def _keep_choice(self, delegation, locale):
         """Offer the delegation a delegate registered with, even if it is no longer offered to others."""
-        heading = GROUP_HEADINGS[group_of(delegation)]
+        heading = str(GROUP_HEADINGS[group_of(delegation)])
         choices = list(self.delegation.choices)
         in_group = [i for i, choice in enumerate(choices) if choice.optgroup == heading]
         position = in_group[-1] + 1 if in_group else len(choices)
@@ -279,7 +330,7 @@ class DelegateDetailsForm(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if self.days is not None and not self.days.data and not self.days.errors:
-            self.days.errors.append("Choose at least one day you will attend.")
+            self.days.errors.append(gettext("Choose at least one day you will attend."))
             valid = False
         # The visa rules are the service's (rules.check_visa), shown here beside the shape errors.
         visa = SimpleNamespace(
@@ -363,17 +414,41 @@ def details_of(registration) -> dict:
     data["delegation"] = registration.delegation.key
     data["days"] = [day.isoformat() for day in registration.days]
     data["role"] = registration.role.value
+    data["language"] = registration.language
     return data
+
+
+class ManageForm(DelegateDetailsForm):
+    """The manage page's details: the registration form's, and the language of the emails."""
+
+    language = ChoiceField(
+        lazy_gettext("Language of your emails"),
+        # Each language named in itself, as the language switch names them.
+        choices=_choices((code, LANGUAGE_NAMES[code]) for code in INTERFACE_LOCALES),
+        validators=[Optional()],
+        invalid_message=lazy_gettext("Choose a language from the list."),
+        description=lazy_gettext("Our emails to you, and your calendar invitation, are written in this language."),
+    )
+
+    def to_data(self, email: str, invitation_code: str = "") -> RegistrationData:
+        data = super().to_data(email, invitation_code)
+        data.language = self.language.data or None  # not sent: the registration keeps its own
+        return data
 
 
 class RegistrationForm(DelegateDetailsForm):
     email = EmailField(
-        "Email",
+        lazy_gettext("Email"),
         filters=[_strip],
-        validators=[required("Enter your email address."), at_most(254, "An email address"), canonical_email],
+        validators=[
+            required(lazy_gettext("Enter your email address.")),
+            at_most(254, lazy_gettext("An email address")),
+            canonical_email,
+        ],
     )
     invitation_code = StringField(
-        "Invitation code", validators=[Optional(), at_most(64, "An invitation code"), single_line]
+        lazy_gettext("Invitation code"),
+        validators=[Optional(), at_most(64, lazy_gettext("An invitation code")), single_line],
     )
 
     def __init__(self, meeting, *args, **kwargs):
@@ -396,11 +471,11 @@ class LinkRequestForm(FlaskForm):
     """The address to which a fresh link to one's registration is sent."""
 
     email = EmailField(
-        "The email address you registered with",
+        lazy_gettext("The email address you registered with"),
         filters=[_strip],
         validators=[
-            required("Enter the email address you registered with."),
-            at_most(254, "An email address"),
+            required(lazy_gettext("Enter the email address you registered with.")),
+            at_most(254, lazy_gettext("An email address")),
             canonical_email,
         ],
     )

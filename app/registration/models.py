@@ -4,6 +4,7 @@ import enum
 import secrets
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -32,13 +33,8 @@ class RegistrationStatus(enum.Enum):
 
     @property
     def label(self):
-        return {
-            RegistrationStatus.UNCONFIRMED: "Waiting for you to confirm your email address",
-            RegistrationStatus.CONFIRMED: "Confirmed",
-            RegistrationStatus.WAITLISTED: "On the waiting list",
-            RegistrationStatus.AWAITING_APPROVAL: "Awaiting the organisers' approval",
-            RegistrationStatus.CANCELLED: "Cancelled",
-        }[self]
+        """What the status is called, in the reader's language (translated when shown)."""
+        return _STATUS_LABELS[self]
 
 
 class DelegateRole(enum.Enum):
@@ -50,7 +46,35 @@ class DelegateRole(enum.Enum):
 
     @property
     def label(self):
-        return self.value.replace("-", " ").capitalize()
+        """What the role is called, in the reader's language (translated when shown)."""
+        return _ROLE_LABELS[self]
+
+
+# Lazy: bound at import, translated each time a page or an email shows them.
+_STATUS_LABELS = {
+    RegistrationStatus.UNCONFIRMED: lazy_gettext("Waiting for you to confirm your email address"),
+    RegistrationStatus.CONFIRMED: lazy_gettext("Confirmed"),
+    RegistrationStatus.WAITLISTED: lazy_gettext("On the waiting list"),
+    RegistrationStatus.AWAITING_APPROVAL: lazy_gettext("Awaiting the organisers' approval"),
+    RegistrationStatus.CANCELLED: lazy_gettext("Cancelled"),
+}
+_ROLE_LABELS = {
+    DelegateRole.HEAD: lazy_gettext("Head of delegation"),
+    DelegateRole.DELEGATE: lazy_gettext("Delegate"),
+    DelegateRole.EXPERT: lazy_gettext("Expert"),
+    DelegateRole.OBSERVER: lazy_gettext("Observer"),
+    DelegateRole.SPEAKER: lazy_gettext("Speaker"),
+}
+#: The salutations a delegate may choose: the stored value, and what it is called in each
+#: language (a French page and email say "M." where an English one says "Mr").
+SALUTATIONS = {
+    "Mr": lazy_gettext("Mr"),
+    "Ms": lazy_gettext("Ms"),
+    "Mx": lazy_gettext("Mx"),
+    "Dr": lazy_gettext("Dr"),
+    "Prof.": lazy_gettext("Prof."),
+    "H.E.": lazy_gettext("H.E."),
+}
 
 
 #: The registrations counted by the one-head rule: a head whose address is confirmed and who
@@ -147,8 +171,9 @@ class Registration(db.Model):
         cascade="all, delete-orphan", order_by="RegistrationDay.day", passive_deletes=True
     )
 
-    #: What the delegate's personal invite shows of the registration itself.
-    INVITE_FIELDS = ("first_name", "last_name", "role", "days")
+    #: What the delegate's personal invite shows of the registration itself; its language too,
+    #: so a calendar replaces an invite in the old language with the new one.
+    INVITE_FIELDS = ("first_name", "last_name", "role", "days", "language")
 
     @property
     def invite_sequence(self) -> int:
@@ -170,6 +195,11 @@ class Registration(db.Model):
     def refresh_search_key(self) -> None:
         """Set after the details change."""
         self.search_key = fold(" ".join((self.first_name, self.last_name, self.email)))
+
+    @property
+    def salutation_label(self):
+        """The salutation in the reader's language ("M." for "Mr" in French)."""
+        return SALUTATIONS.get(self.salutation, self.salutation)
 
     @property
     def full_name(self):

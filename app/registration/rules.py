@@ -5,12 +5,14 @@ form shows what they return."""
 import hmac
 from datetime import date, datetime
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
 from app import countries, text
 from app.delegations.models import Delegation
 from app.delegations.services import get_delegation, is_eligible
 from app.extensions import db
+from app.locale import INTERFACE_LOCALES, interface_locale
 from app.meetings.formatting import registration_sentence
 from app.meetings.models import Eligibility, Meeting
 from app.meetings.services import RegistrationState, get_registration_state
@@ -23,19 +25,22 @@ SINGLE_LINE_FIELDS = ("salutation", "first_name", "last_name", "phone", "positio
 MULTI_LINE_FIELDS = ("dietary_needs", "accessibility_needs")
 VISA_FIELDS = ("nationality", "passport_number", "date_of_birth", "passport_expiry")
 EARLIEST_BIRTH = date(1900, 1, 1)
+# The messages bound at import are lazy; the rules return them as text in the reader's language.
 VISA_MISSING = {
-    "nationality": "Choose your nationality: the visa invitation letter needs it.",
-    "passport_number": "Enter your passport number: the visa invitation letter needs it.",
-    "date_of_birth": "Enter your date of birth: the visa invitation letter needs it.",
-    "passport_expiry": "Enter your passport's expiry date: the visa invitation letter needs it.",
+    "nationality": lazy_gettext("Choose your nationality: the visa invitation letter needs it."),
+    "passport_number": lazy_gettext("Enter your passport number: the visa invitation letter needs it."),
+    "date_of_birth": lazy_gettext("Enter your date of birth: the visa invitation letter needs it."),
+    "passport_expiry": lazy_gettext("Enter your passport's expiry date: the visa invitation letter needs it."),
 }
 
 
 #: Registrations the one-head rule counts (models.HEAD_HOLDS_PLACE says the same to the database).
 HEAD_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.AWAITING_APPROVAL)
 ELIGIBILITY_ERRORS = {
-    Eligibility.PROCESS: "This meeting is open to the members, institutions and observers of the Process.",
-    Eligibility.STEERING_COMMITTEE: "This meeting is open to the members of the Steering Committee.",
+    Eligibility.PROCESS: lazy_gettext(
+        "This meeting is open to the members, institutions and observers of the Process."
+    ),
+    Eligibility.STEERING_COMMITTEE: lazy_gettext("This meeting is open to the members of the Steering Committee."),
 }
 
 
@@ -47,9 +52,9 @@ def find_delegation(key: str | None) -> Delegation | None:
 
 def delegation_problem(meeting: Meeting, delegation: Delegation | None) -> str | None:
     if delegation is None:
-        return "Choose a member state or an organisation from the list."
+        return gettext("Choose a member state or an organisation from the list.")
     if not is_eligible(delegation, meeting.eligibility):
-        return ELIGIBILITY_ERRORS[meeting.eligibility]
+        return str(ELIGIBILITY_ERRORS[meeting.eligibility])
     return None
 
 
@@ -69,29 +74,30 @@ def head_problem(
         query = query.where(Registration.id != registration.id)
     if db.session.scalar(query.limit(1)) is None:
         return None
-    return (
-        f"{delegation.display_name()} already has a head of delegation registered for this meeting. "
-        "Choose another role, or write to the organisers if this is a mistake."
+    return gettext(
+        "%(delegation)s already has a head of delegation registered for this meeting. "
+        "Choose another role, or write to the organisers if this is a mistake.",
+        delegation=delegation.display_name(interface_locale()),
     )
 
 
 def registration_closed_reason(meeting: Meeting, now: datetime) -> str | None:
     state = get_registration_state(meeting, now)
     if state is RegistrationState.NONE:
-        return "This meeting does not take registrations online."
+        return gettext("This meeting does not take registrations online.")
     if state is RegistrationState.NOT_YET_OPEN:
         return registration_sentence(meeting, now)
     if state is RegistrationState.CLOSED:
         if meeting.is_cancelled:
-            return "This meeting has been cancelled."
-        return "Registration for this meeting is closed."
+            return gettext("This meeting has been cancelled.")
+        return gettext("Registration for this meeting is closed.")
     return None
 
 
 def quota_error(meeting: Meeting) -> str:
-    return (
-        f"This delegation already has {meeting.delegation_quota} confirmed delegates, "
-        f"the most this meeting allows per delegation."
+    return gettext(
+        "This delegation already has %(quota)d confirmed delegates, the most this meeting allows per delegation.",
+        quota=meeting.delegation_quota,
     )
 
 
@@ -114,14 +120,14 @@ def check_visa(meeting: Meeting, data: RegistrationData, now: datetime) -> dict[
     valid after the meeting ends, judged on the meeting's own calendar at ``now``."""
     if not data.needs_visa_letter:
         return {}
-    errors = {name: VISA_MISSING[name] for name in VISA_FIELDS if not getattr(data, name)}
+    errors = {name: str(VISA_MISSING[name]) for name in VISA_FIELDS if not getattr(data, name)}
     if data.nationality and not countries.is_country(data.nationality):
-        errors["nationality"] = "Choose a nationality from the list."
+        errors["nationality"] = gettext("Choose a nationality from the list.")
     today = meeting.local(now).date()
     if data.date_of_birth and not (EARLIEST_BIRTH < data.date_of_birth < today):
-        errors["date_of_birth"] = "Enter a date of birth in the past."
+        errors["date_of_birth"] = gettext("Enter a date of birth in the past.")
     if data.passport_expiry and data.passport_expiry <= (meeting.end_date or today):
-        errors["passport_expiry"] = "The passport must be valid after the meeting ends."
+        errors["passport_expiry"] = gettext("The passport must be valid after the meeting ends.")
     return errors
 
 
@@ -137,7 +143,9 @@ def check_details(
         errors["delegation"] = problem
     valid_days = {day.isoformat() for day in meeting.days}
     if set(data.days) - valid_days:
-        errors["days"] = "Choose days on which the meeting takes place."
+        errors["days"] = gettext("Choose days on which the meeting takes place.")
+    if data.language is not None and data.language not in INTERFACE_LOCALES:
+        errors["language"] = gettext("Choose a language from the list.")
     return errors
 
 
@@ -150,9 +158,9 @@ def check_rules(meeting: Meeting, data: RegistrationData, now: datetime) -> dict
     code = data.invitation_code.strip()
     if meeting.invitation_code and not hmac.compare_digest(code.encode(), meeting.invitation_code.encode()):
         errors["invitation_code"] = (
-            "This meeting is by invitation: enter the code from your invitation."
+            gettext("This meeting is by invitation: enter the code from your invitation.")
             if not code
-            else "This invitation code is not valid."
+            else gettext("This invitation code is not valid.")
         )
     if "delegation" not in errors:
         delegation = find_delegation(data.delegation)

@@ -5,6 +5,7 @@ its emails."""
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +30,7 @@ from app.registration.rules import (
 
 #: How long a confirmation link (and an unconfirmed registration) lives.
 CONFIRMATION_HOURS = 48
-HEAD_TAKEN_ON_CONFIRM = "Change your role on your registration page, then confirm again."
+HEAD_TAKEN_ON_CONFIRM = lazy_gettext("Change your role on your registration page, then confirm again.")
 
 
 def _apply(registration: Registration, data: RegistrationData) -> bool:
@@ -158,11 +159,13 @@ def confirm_registration(registration: Registration, now: datetime, *, actor: Ac
         return registration  # a second click on the link changes nothing
     if meeting.is_cancelled:
         db.session.rollback()
-        raise RegistrationRefused({"": "This meeting has been cancelled, so registrations can no longer be confirmed."})
+        raise RegistrationRefused(
+            {"": gettext("This meeting has been cancelled, so registrations can no longer be confirmed.")}
+        )
     problem = head_problem(meeting, registration.delegation, registration.role, registration)
     if problem:
         db.session.rollback()
-        raise RegistrationRefused({"role": problem + " " + HEAD_TAKEN_ON_CONFIRM})
+        raise RegistrationRefused({"role": f"{problem} {HEAD_TAKEN_ON_CONFIRM}"})
     history.acting(now, actor, "address confirmed")
     registration.email_confirmed_at = now
     allocation.place(meeting, registration, now)
@@ -178,7 +181,7 @@ def approve_registration(registration: Registration, now: datetime, *, actor: Ac
     db.session.refresh(registration)
     if registration.status is not RegistrationStatus.AWAITING_APPROVAL:
         db.session.rollback()
-        raise RegistrationRefused({"": "Only a registration awaiting approval can be approved."})
+        raise RegistrationRefused({"": gettext("Only a registration awaiting approval can be approved.")})
     history.acting(now, actor, "approved by the organisers")
     allocation.place(meeting, registration, now, approved=True)
     registration.updated_at = now
@@ -212,12 +215,13 @@ def cancel_registration(registration: Registration, now: datetime, *, actor: Act
 def update_registration(
     registration: Registration, data: RegistrationData, now: datetime, *, actor: Actor
 ) -> Registration:
-    """The delegate edits their details; a change of delegation must fit that delegation's quota."""
+    """The delegate edits their details (and the language of their emails); a change of
+    delegation must fit that delegation's quota."""
     meeting = lock_meeting(registration.meeting_id)
     db.session.refresh(registration)
     if registration.status is RegistrationStatus.CANCELLED:
         db.session.rollback()
-        raise RegistrationRefused({"": "This registration has been cancelled."})
+        raise RegistrationRefused({"": gettext("This registration has been cancelled.")})
     if data.needs_visa_letter and not data.passport_number:
         # The manage page never shows the number on file: left empty, it stays as it is.
         data.passport_number = registration.passport_number

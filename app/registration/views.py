@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 
 from app.actors import Actor
 from app.extensions import csrf
@@ -22,8 +23,8 @@ from app.registration import allocation, links, notifications, services
 from app.registration.exceptions import RegistrationRefused
 from app.registration.forms import (
     ConfirmForm,
-    DelegateDetailsForm,
     LinkRequestForm,
+    ManageForm,
     RegistrationForm,
     details_of,
 )
@@ -51,20 +52,22 @@ def limit_form_posts(limiter):
         lambda: current_app.config["RATE_LIMIT_FORM_POSTS"],
         scope="delegate-form-posts",
         methods=["POST"],
-        error_message=TOO_MANY_POSTS,
+        error_message=lambda: str(TOO_MANY_POSTS),  # in the language of whoever is refused
     )(bp)
 
 
 #: The session key of the address the last registration's email went to.
 SENT_TO = "registration_sent_to"
-TOO_MANY_POSTS = "You have sent this form too many times in a short while. Please wait a few minutes, then try again."
+TOO_MANY_POSTS = lazy_gettext(
+    "You have sent this form too many times in a short while. Please wait a few minutes, then try again."
+)
 
 #: Shown instead of a bare 400 when a form's CSRF token has expired: what was typed is kept.
-FORM_EXPIRED = (
+FORM_EXPIRED = lazy_gettext(
     "This form was open for a long time, so for your security it must be sent again: "
     "check what you entered and submit it once more."
 )
-CANCEL_EXPIRED = (
+CANCEL_EXPIRED = lazy_gettext(
     "This page was open for a long time, so for your security the registration was not cancelled: "
     "press “Cancel my registration” again if you wish to cancel."
 )
@@ -79,7 +82,7 @@ def _link_problem(meeting, reason, status=400):
 
 
 def _expired_form_errors(form) -> list[str]:
-    return [FORM_EXPIRED] if form.is_submitted() and form.meta.csrf and form.csrf_token.errors else []
+    return [str(FORM_EXPIRED)] if form.is_submitted() and form.meta.csrf and form.csrf_token.errors else []
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -153,7 +156,7 @@ def confirm(slug, token):
             if "role" in refused.errors:  # another head confirmed first: the role is changed there
                 manage_url = url_for(".manage", slug=slug, token=manage_token)
         else:
-            flash("Your address is confirmed.", "success")
+            flash(gettext("Your address is confirmed."), "success")
             return redirect(url_for(".manage", slug=slug, token=manage_token))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
@@ -188,7 +191,7 @@ def manage(slug, token):
     registration, problem = _registration_from_manage_token(meeting, token)
     if problem:
         return problem
-    form = DelegateDetailsForm(
+    form = ManageForm(
         meeting,
         data=details_of(registration),
         now=now,
@@ -204,7 +207,7 @@ def manage(slug, token):
         except RegistrationRefused as refused:
             general = form.show_errors(refused.errors)
         else:
-            flash("Your details have been saved.", "success")
+            flash(gettext("Your details have been saved."), "success")
             return redirect(url_for(".manage", slug=slug, token=token))
     general = _expired_form_errors(form) + general
     status = 400 if form.is_submitted() else 200
@@ -229,7 +232,7 @@ def invite(slug, token):
     if problem:
         return problem
     if registration.status is not RegistrationStatus.CONFIRMED:
-        abort(404, description="A calendar invitation comes with a confirmed seat.")
+        abort(404, description=gettext("A calendar invitation comes with a confirmed seat."))
     return Response(
         notifications.personal_invite_file(registration),
         mimetype="text/calendar",
@@ -251,14 +254,14 @@ def cancel(slug, token):
     form = ConfirmForm()
     if form.validate_on_submit():
         services.cancel_registration(registration, _now(), actor=Actor.delegate(registration))
-        flash("Your registration has been cancelled. A confirmation is on its way by email.", "success")
+        flash(gettext("Your registration has been cancelled. A confirmation is on its way by email."), "success")
         return redirect(manage_url)
     return render_template(
         "registration/cancel.html",
         meeting=meeting,
         registration=registration,
         form=form,
-        general_errors=[CANCEL_EXPIRED] if form.is_submitted() else [],
+        general_errors=[str(CANCEL_EXPIRED)] if form.is_submitted() else [],
         manage_url=manage_url,
         waiting=allocation.waitlist_size(meeting),
     ), 400 if form.is_submitted() else 200

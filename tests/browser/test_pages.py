@@ -183,11 +183,11 @@ def test_pages_fit_a_phone_without_horizontal_scrolling(demo, live_server, phone
 
 def test_document_link_downloads_the_pdf(demo, live_server, page):
     page.goto(live_server + "/meetings/" + ADDIS_2016)
-    row = page.locator(".documents tr", has_text="Conclusions conjointes")
-    expect(row).to_contain_text("FR")
+    row = page.locator(".documents tr", has_text="Joint conclusions")
+    expect(row).to_contain_text("Joint conclusions — EN / FR")  # one document, its language versions
 
     with page.expect_download() as info:
-        row.get_by_role("link").click()
+        row.get_by_role("link", name="FR", exact=True).click()
     download = info.value
 
     assert download.suggested_filename == "conclusions-conjointes-fr.pdf"

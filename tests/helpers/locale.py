@@ -1,8 +1,8 @@
-"""Text that differs by the reader's language before any translation exists.
+"""Text that differs by the reader's language, whatever the catalogues say.
 
-The caches must never serve text written for one language to a reader of another; with
-English only, every language reads the same, so these stand-ins name the language in
-the text itself ("Thematic Meeting [fr]").
+The caches must never serve text written for one language to a reader of another; English
+and Arabic readers share the English interface, so these stand-ins name the reader's
+language in the text itself ("Thematic Meeting [fr]"), over the English label.
 """
 
 from flask import has_request_context, session
@@ -26,5 +26,6 @@ def label_meeting_types_by_reader(monkeypatch):
     The event cache is a fresh one for the test, so no event written with these labels
     outlives it.
     """
-    monkeypatch.setattr(models, "MEETING_TYPE_LABELS", _LabelsNamingTheReader(models.MEETING_TYPE_LABELS))
+    english = {member: str(label) for member, label in models.MEETING_TYPE_LABELS.items()}
+    monkeypatch.setattr(models, "MEETING_TYPE_LABELS", _LabelsNamingTheReader(english))
     monkeypatch.setattr(invites, "_event_cache", {})

@@ -69,7 +69,7 @@ def test_the_manage_page_links_the_programme_and_shows_the_visa_letter(client):
         nationality="ER",
         passport_number="P1234567",
         date_of_birth="1980-05-01",
-        passport_expiry=(date.today() + timedelta(days=3000)).isoformat(),
+        passport_expiry=(meeting.end_date + timedelta(days=900)).isoformat(),
     )
     _, page = register_and_confirm(client, meeting, "visa@mfa.example", **visa)
     assert f'href="/meetings/{meeting.slug}#programme">The programme</a>' in page

@@ -1,5 +1,5 @@
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -79,7 +79,7 @@ def test_passport_details_are_required_only_for_a_visa_letter(client, now):
             nationality="ET",
             passport_number="EP1234567",
             date_of_birth="1979-03-02",
-            passport_expiry=(date.today() + timedelta(days=900)).isoformat(),
+            passport_expiry=(meeting.end_date + timedelta(days=900)).isoformat(),
         ),
     )
     assert response.status_code == 302
