@@ -89,10 +89,10 @@ def zone_abbreviation(instant: datetime, meeting) -> str:
     return name
 
 
-def _sentence_at(sentence, instant: datetime, meeting) -> str:
+def _sentence_at(sentence, instant: datetime, meeting, *, ends=False) -> str:
     local = meeting.local(instant)
     day, time = local.date(), format_time(instant, meeting)
-    if time == "00:00":  # the end of the day before, which "on 18 December at 00:00" would hide
+    if ends and time == "00:00":  # the end of the day before, which "on 18 December at 00:00" would hide
         day, time = day - timedelta(days=1), "24:00"
     return str(sentence).format(day=format_day(day), time=time, zone=zone_abbreviation(instant, meeting))
 
@@ -106,9 +106,9 @@ def registration_sentence(meeting, now: datetime) -> str | None:
     if state is RegistrationState.NOT_YET_OPEN:
         return _sentence_at(REGISTRATION_OPENS, opens, meeting)
     if state.takes_registrations and closes is not None:
-        return _sentence_at(REGISTRATION_CLOSES, closes, meeting)
+        return _sentence_at(REGISTRATION_CLOSES, closes, meeting, ends=True)
     if state is RegistrationState.CLOSED and not meeting.is_cancelled:
-        return _sentence_at(REGISTRATION_CLOSED, closes, meeting)
+        return _sentence_at(REGISTRATION_CLOSED, closes, meeting, ends=True)
     return None
 
 

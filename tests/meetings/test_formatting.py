@@ -128,3 +128,13 @@ def test_a_window_closing_at_midnight_names_the_day_it_ends(app):
     )
     during = at("Africa/Addis_Ababa", YEAR, 12, 2, 12)
     assert registration_sentence(meeting, during) == f"Registration closes on 17 December {YEAR} at 24:00 EAT."
+
+
+def test_a_window_opening_at_midnight_names_the_day_it_opens(app):
+    meeting = make_meeting(
+        dates=(date(YEAR, 12, 16), date(YEAR, 12, 17)),
+        times=None,
+        registration_opens_at=at("Africa/Addis_Ababa", YEAR, 12, 1, 0),
+    )
+    before = at("Africa/Addis_Ababa", YEAR, 11, 20, 12)
+    assert registration_sentence(meeting, before) == f"Registration opens on 1 December {YEAR} at 00:00 EAT."
