@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, create_engine, func, select, update
+from sqlalchemy import MetaData, create_engine, func, select, text, update
 
 from app import create_app
 from app.delegations.models import Delegation
@@ -39,6 +41,8 @@ def _drop_everything(url):
         metadata = MetaData()
         metadata.reflect(connection)
         metadata.drop_all(connection)
+        if connection.dialect.name == "postgresql":  # what tables do not take with them
+            connection.execute(text("DROP FUNCTION IF EXISTS audit_entry_never_edited() CASCADE"))
     engine.dispose()
 
 
@@ -91,9 +95,23 @@ def seeded_delegations(migrated):
     return state
 
 
+class Client(FlaskClient):
+    """A test client whose every request starts with an empty ``g``, as in production.
+
+    The ``app`` fixture keeps one application context open for the whole test, which each
+    request would otherwise reuse, with what the last request left in ``g``: Flask-Login's
+    signed-in account, Flask-WTF's CSRF token. One client would then be served as another.
+    """
+
+    def open(self, *args, **kwargs):
+        vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(migrated, seeded_delegations, config_overrides):
     app = create_app(make_config(migrated, **config_overrides))
+    app.test_client_class = Client
     with app.app_context():
         yield app
         db.session.remove()
