@@ -277,6 +277,21 @@ def test_the_app_reads_every_domains_catalogue(app, language):
                 assert gettext(own[0]) == messages[own[0]], f"{domain}: {own[0]!r} is not translated"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_message_held_by_several_domains_has_one_translation(language):
+    """The app reads every domain into one catalogue, where the last domain's translation of
+    a message wins: one English text translated two ways would show the wrong one somewhere
+    ("Confirmed" of a delegate's registration, "Confirmed" of the organisers' counts)."""
+    translations: dict[str, dict[str, object]] = {}
+    for domain in TRANSLATION_DOMAINS:
+        for message in catalogue(language, domain):
+            if message.id and message.string:
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                translations.setdefault(key, {})[domain] = message.string
+    clashes = {key: found for key, found in translations.items() if len({str(v) for v in found.values()}) > 1}
+    assert clashes == {}
+
+
 @pytest.mark.parametrize(
     ("template", "found"),
     [
