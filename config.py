@@ -82,6 +82,30 @@ class Config:
         self.REMINDER_EMAIL_SECONDS = int(os.environ.get("REMINDER_EMAIL_SECONDS", "300"))
         #: Days after a meeting ends that its manage links keep working.
         self.MANAGE_LINK_DAYS_AFTER_MEETING = int(os.environ.get("MANAGE_LINK_DAYS_AFTER_MEETING", "30"))
+        # Organiser accounts (app/auth).
+        #: Minutes without a request after which a back-office session ends (a working day).
+        self.LOGIN_IDLE_MINUTES = int(os.environ.get("LOGIN_IDLE_MINUTES", "480"))
+        self.PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "12"))
+        #: argon2id's cost: argon2-cffi's defaults (RFC 9106's low-memory profile, 64 MiB).
+        self.ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
+        self.ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
+        self.ARGON2_PARALLELISM = int(os.environ.get("ARGON2_PARALLELISM", "4"))
+        #: Seconds a password-reset link works, and the first link a new account is sent.
+        self.PASSWORD_RESET_SECONDS = int(os.environ.get("PASSWORD_RESET_SECONDS", "3600"))
+        self.ACCOUNT_SETUP_SECONDS = int(os.environ.get("ACCOUNT_SETUP_SECONDS", str(7 * 86400)))
+        #: An account is sent a password link at most this often, however often it is asked for.
+        self.RESET_EMAIL_SECONDS = int(os.environ.get("RESET_EMAIL_SECONDS", "300"))
+        #: Sign-in attempts per client address (every attempt counts).
+        self.RATE_LIMIT_LOGIN_ADDRESS = os.environ.get("RATE_LIMIT_LOGIN_ADDRESS", "30 per minute; 300 per hour")
+        #: Failed sign-ins per account from one address.
+        self.RATE_LIMIT_LOGIN_ACCOUNT_ADDRESS = os.environ.get(
+            "RATE_LIMIT_LOGIN_ACCOUNT_ADDRESS", "5 per minute; 20 per hour"
+        )
+        #: Failed sign-ins per account from every address together: far above what one address
+        #: may try, so it bites only when many addresses try one account.
+        self.RATE_LIMIT_LOGIN_ACCOUNT = os.environ.get("RATE_LIMIT_LOGIN_ACCOUNT", "50 per minute; 500 per hour")
+        #: Password-reset requests, and new passwords set from a link, per client address.
+        self.RATE_LIMIT_RESET_ADDRESS = os.environ.get("RATE_LIMIT_RESET_ADDRESS", "5 per minute; 30 per hour")
         # Security (app/security.py).
         #: Proxies in front that set X-Forwarded-For/-Proto/-Host/-Port (werkzeug's ProxyFix); 0: none.
         self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
@@ -129,6 +153,9 @@ class TestingConfig(Config):
         # Every test client comes from one address; the limits' own tests turn them on.
         self.RATELIMIT_ENABLED = False
         self.REMINDER_EMAIL_SECONDS = 0
+        self.RESET_EMAIL_SECONDS = 0
+        # Cheap hashes: the tests sign in hundreds of times (argon2's minimum memory is 8 KiB a lane).
+        self.ARGON2_TIME_COST, self.ARGON2_MEMORY_COST, self.ARGON2_PARALLELISM = 1, 8, 1
 
 
 class ProductionConfig(Config):

@@ -36,9 +36,15 @@ def create_app(config=None):
 
     from app import models  # noqa: F401  (every table, for migrations)
     from app.api.views import bp as api_bp
+    from app.auth import access as auth_access
+    from app.auth import sessions as auth_sessions
+    from app.auth.views import bp as auth_bp
+    from app.auth.views import limit_sign_in
     from app.calendar.views import bp as calendar_bp
     from app.errors import register_error_handlers
     from app.mail import viewer as outbox_viewer
+    from app.manage import accounts as _accounts  # noqa: F401  (its routes, on the manage blueprint)
+    from app.manage.views import bp as manage_bp
     from app.meetings.views import bp as meetings_bp
     from app.registration.privacy import bp as privacy_bp
     from app.registration.views import bp as registration_bp
@@ -53,6 +59,10 @@ def create_app(config=None):
     app.register_blueprint(registration_bp)
     app.register_blueprint(site_bp)  # /favicon.ico
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(auth_bp)  # /manage/login, the password pages
+    app.register_blueprint(manage_bp)  # the rest of /manage/
+    auth_sessions.init_app(app)
+    limit_sign_in(limiter, app)
     outbox_viewer.init_app(app)  # only with ENABLE_DEV_ROUTES
     locale.init_app(app)  # the language switch, and links that keep ?lang=
     limit_form_posts(limiter)
@@ -64,4 +74,5 @@ def create_app(config=None):
     from app.cli import register_commands
 
     register_commands(app)
+    auth_access.check_routes(app)  # no /manage/ view left open by mistake
     return app

@@ -21,7 +21,7 @@ class Actor:
     #: The registration's uid for a delegate (None while registering), the account's id for
     #: an organiser; None for the system.
     ref: str | None = None
-    #: What the system was doing ("purge", "mail worker"); empty otherwise.
+    #: What the system was doing ("purge", "mail worker"); an organiser's email.
     label: str = ""
 
     @classmethod
@@ -29,8 +29,9 @@ class Actor:
         return cls(ActorKind.DELEGATE, registration.uid if registration is not None else None)
 
     @classmethod
-    def organiser(cls, account_id: int) -> "Actor":
-        return cls(ActorKind.ORGANISER, str(account_id))
+    def organiser(cls, account_id: int, email: str = "") -> "Actor":
+        """An organiser's account; ``email`` is kept as the account's name when it acted."""
+        return cls(ActorKind.ORGANISER, str(account_id), email)
 
     @classmethod
     def system(cls, label: str) -> "Actor":

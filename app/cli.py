@@ -8,12 +8,14 @@ from flask import Flask
 from app.delegations.cli import delegations as delegation_commands
 from app.jobs.cli import jobs as jobs_commands
 from app.mail.cli import mail as mail_commands
+from app.manage.cli import users as users_commands
 
 
 def register_commands(app: Flask):
     app.cli.add_command(mail_commands)
     app.cli.add_command(jobs_commands)
     app.cli.add_command(delegation_commands)
+    app.cli.add_command(users_commands)
 
     @app.cli.group()
     def demo():
@@ -22,10 +24,17 @@ def register_commands(app: Flask):
     @demo.command("load")
     def demo_load():
         """Load the demo meetings into an empty database."""
-        from app.demo.loader import load_demo
+        from app.demo.loader import create_demo_admin, load_demo
 
         added = load_demo()
         click.echo(f"Loaded {added} demo meetings." if added else "The database has meetings; nothing loaded.")
+        admin = create_demo_admin()
+        if admin is not None:
+            email, password = admin
+            click.echo(
+                f"\nBack office: sign in at /manage/login as {email} with the password\n\n    {password}\n\n"
+                "It is shown only this once; `flask users set-password " + email + "` sets a new one.\n"
+            )
 
     @app.cli.group()
     def registrations():

@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
+#: The largest id a route accepts: PostgreSQL's INTEGER holds no more, so a larger one is a 404.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -5,7 +5,7 @@ description too unless the code that raised the error gave its own (translated w
 was raised). The JSON API keeps werkzeug's English: machines read it.
 """
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -102,7 +102,11 @@ ERROR_TEXTS = {
 
 
 def _wants_json():
-    return request.path.startswith("/api/")
+    """The API, and the back office's JSON endpoints (views marked ``json_endpoint``)."""
+    if request.path.startswith("/api/"):
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "json_endpoint", False))
 
 
 def error_texts(error: HTTPException) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -35,6 +36,8 @@ csrf = CSRFProtect()
 page_cache = Cache()
 #: Translations (app/translations); the language is app.locale's choice.
 babel = Babel()
+#: Organiser sessions (app.auth.sessions).
+login_manager = LoginManager()
 
 
 def make_limiter(app) -> Limiter:
@@ -46,6 +49,9 @@ def make_limiter(app) -> Limiter:
     application would count under the first one's.
     """
     limiter = Limiter(get_remote_address, app=app)
+    # Held by the application: Flask-Limiter keeps only weak references to it, and none at
+    # all when RATELIMIT_ENABLED is off, yet the views it decorated still consult it.
+    app.extensions["meetings.limiter"] = limiter
     # Only form posts are limited: reading a page costs the limiter nothing at all.
     limiter.request_filter(_reads)
     return limiter

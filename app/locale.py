@@ -35,7 +35,7 @@ DEFAULT_LOCALE = "en"
 #: What the language-switch links say, each in its own language.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 #: The gettext domains of app/translations, one per area of the app (tools/i18n.py keeps them).
-TRANSLATION_DOMAINS = ("site", "meetings", "registration", "mail", "calendar")
+TRANSLATION_DOMAINS = ("site", "meetings", "registration", "mail", "calendar", "manage")
 COOKIE_NAME = "lang"
 COOKIE_SECONDS = 365 * 24 * 3600
 

@@ -1,5 +1,7 @@
 """Imports every model so that metadata (and Alembic) sees every table."""
 
+from app.audit.models import AuditEntry  # noqa: F401
+from app.auth.models import Account  # noqa: F401
 from app.delegations.models import Delegation  # noqa: F401
 from app.files.storage import StoredFile  # noqa: F401
 from app.jobs.models import Job  # noqa: F401

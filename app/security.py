@@ -47,6 +47,8 @@ EXCEPTIONS = {
     # A page showing a delegate's details or carrying their token: in no cache, and
     # not even the origin in a Referer (these forms' CSRF check needs no Referer).
     "delegate-details": {"headers": {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}},
+    # A page whose address holds a password link's token: the same.
+    "password-link": {"headers": {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}},
     # An email's HTML (inline styles, as email clients need), served at its own address and
     # shown in an <iframe> of one of this site's pages: sandboxed, no scripts, framed by us only.
     "email-preview": {

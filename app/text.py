@@ -78,6 +78,15 @@ def canonical_email(value: str) -> str:
     return checked.ascii_email.lower()
 
 
+def address_key(value: str) -> str:
+    """What an address typed to sign in is compared by: its stored form (``canonical_email``)
+    when it is an address, else the text trimmed and in lower case."""
+    try:
+        return canonical_email(value)
+    except InvalidEmail:
+        return (value or "").strip().lower()
+
+
 def fold(value: str) -> str:
     """``value`` as a search key: accents and case folded, punctuation made spaces, so that
     "gebre" finds "Gebre-Medhin" and "cote" finds "Côte d'Ivoire" on any database."""

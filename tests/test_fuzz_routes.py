@@ -82,12 +82,16 @@ def _world() -> dict[str, list[str]]:
 
 
 def snapshot() -> str:
-    """A digest of every row of every table."""
+    """A digest of every row of every table, but the failed sign-ins the audit log is meant
+    to record (a sign-in form sent with any address and password)."""
     db.session.expire_all()
     digest = hashlib.sha256()
     with db.engine.connect() as connection:
         for table in db.metadata.sorted_tables:
-            for row in connection.execute(table.select().order_by(*table.primary_key.columns)):
+            query = table.select().order_by(*table.primary_key.columns)
+            if table.name == "audit_entry":
+                query = query.where(table.c.action != "account.sign_in_failed")
+            for row in connection.execute(query):
                 digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
 

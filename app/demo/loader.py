@@ -6,11 +6,15 @@ venue), ``session_titles`` (language → its sessions' titles, in the programme'
 (title, kind, language, title of its first version) is that document in another language.
 """
 
+import secrets
 from datetime import UTC, datetime, time, timedelta
 
 from fpdf import FPDF
 from sqlalchemy import func, select
 
+from app.actors import Actor
+from app.auth.models import Account, Role
+from app.auth.services import create_account
 from app.demo.data import CONTENT, PAST, UPCOMING
 from app.extensions import db
 from app.files.storage import store_bytes
@@ -129,3 +133,24 @@ def load_demo(now: datetime | None = None) -> int:
     db.session.add_all(meetings)
     db.session.commit()
     return len(meetings)
+
+
+#: The demo's first administrator.
+DEMO_ADMIN = "admin@secretariat.example"
+
+
+def create_demo_admin(now: datetime | None = None) -> tuple[str, str] | None:
+    """On a database without accounts, an administrator with a random password: (address,
+    password), to be shown once. None when there are accounts already."""
+    if db.session.scalar(select(func.count(Account.id))):
+        return None
+    password = secrets.token_urlsafe(15)
+    create_account(
+        DEMO_ADMIN,
+        Role.ADMIN,
+        name="Demo administrator",
+        password=password,
+        now=now or datetime.now(UTC),
+        actor=Actor.system("demo"),
+    )
+    return DEMO_ADMIN, password

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext
 
+from app.db import MAX_ID
 from app.extensions import db
 from app.files.storage import load_bytes
 from app.meetings import content, formatting, services
@@ -84,10 +85,6 @@ def meeting(slug):
         description_shown=description,
         registration=services.get_registration_state(found, now),
     )
-
-
-#: The largest id a document can have (PostgreSQL's integer): a larger one is a 404, not a database error.
-MAX_ID = 2**31 - 1
 
 
 @bp.get(f"/meetings/<slug>/documents/<int(max={MAX_ID}):document_id>/<path:filename>")

@@ -10,7 +10,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import text
-from app.actors import Actor
+from app.actors import Actor, ActorKind
+from app.audit.services import record
 from app.delegations.models import Delegation
 from app.delegations.services import get_delegation
 from app.extensions import db
@@ -175,6 +176,17 @@ def confirm_registration(registration: Registration, now: datetime, *, actor: Ac
     return registration
 
 
+def _audit_decision(action: str, registration: Registration, before: RegistrationStatus, now, actor: Actor):
+    record(
+        action,
+        actor=actor,
+        now=now,
+        meeting_id=registration.meeting_id,
+        target=("registration", registration.uid),
+        changed={"status": [before.value, registration.status.value]},
+    )
+
+
 def approve_registration(registration: Registration, now: datetime, *, actor: Actor) -> Registration:
     """An organiser approves: the delegate gets a seat if there is one, else the waiting list."""
     meeting = lock_meeting(registration.meeting_id)
@@ -185,6 +197,7 @@ def approve_registration(registration: Registration, now: datetime, *, actor: Ac
     history.acting(now, actor, "approved by the organisers")
     allocation.place(meeting, registration, now, approved=True)
     registration.updated_at = now
+    _audit_decision("registration.approved", registration, RegistrationStatus.AWAITING_APPROVAL, now, actor)
     db.session.flush()
     _tell_status(registration)
     db.session.commit()
@@ -201,8 +214,11 @@ def cancel_registration(registration: Registration, now: datetime, *, actor: Act
     had_seat = registration.status is RegistrationStatus.CONFIRMED
     history.acting(now, actor, "cancelled")
     allocation.release_seat(meeting, registration)
+    before = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
+    if actor.kind is ActorKind.ORGANISER:  # a delegate's own cancellation is in the registration's history
+        _audit_decision("registration.cancelled", registration, before, now, actor)
     promoted = allocation.promote_waitlisted(meeting)
     db.session.flush()
     notifications.registration_cancelled(registration, had_seat=had_seat)

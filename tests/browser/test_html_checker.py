@@ -1,4 +1,5 @@
-"""Every public page passes the Nu HTML Checker (vnu.jar), run once over all of them."""
+"""Every public page, and every back-office page, passes the Nu HTML Checker (vnu.jar),
+run once over all of them."""
 
 import json
 import os
@@ -10,6 +11,8 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.manage_pages import DOOR, make_manage_pages
 from tests.helpers.public_pages import make_public_pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,18 +34,38 @@ def config_overrides():
     return {"WTF_CSRF_ENABLED": True}  # the forms as served, with their CSRF token fields
 
 
+def _token(client, path):
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).text)
+    return token.group(1) if token else None
+
+
 def _fetch(client, page):
     if not page.submit_empty:
         return client.get(page.path)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(page.path).text)
-    return client.post(page.path, data={"csrf_token": token.group(1)} if token else {})
+    token = _token(client, page.path)
+    return client.post(page.path, data={"csrf_token": token} if token else {})
 
 
-def test_every_public_page_passes_the_nu_html_checker(client, tmp_path):
+def _pages(app, client):
+    """(client, page): the public pages, the back office's door, then its pages signed in."""
+    yield from ((client, page) for page in make_public_pages())
+    door = app.test_client()
+    yield from ((door, page) for page in DOOR)
+    admin, pages = make_manage_pages()
+    organiser = app.test_client()
+    signed = organiser.post(
+        "/manage/login",
+        data={"email": admin.email, "password": PASSWORD, "csrf_token": _token(organiser, "/manage/login")},
+    )
+    assert signed.status_code == 302, "the administrator could not sign in"
+    yield from ((organiser, page) for page in pages)
+
+
+def test_every_public_and_back_office_page_passes_the_nu_html_checker(app, client, tmp_path):
     command = _checker_command()
     files, problems = {}, []
-    for number, page in enumerate(make_public_pages()):
-        response = _fetch(client, page)
+    for number, (reader, page) in enumerate(_pages(app, client)):
+        response = _fetch(reader, page)
         if response.status_code != page.status:
             problems.append(f"{page.name} ({page.path}) answered {response.status_code}, not {page.status}")
         file = tmp_path / f"{number:02}.html"

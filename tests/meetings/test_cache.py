@@ -11,11 +11,13 @@ import pytest
 from flask import make_response, session
 from sqlalchemy import text
 
+from app.auth.models import Role
 from app.extensions import db, page_cache
 from app.meetings import cache
 from app.meetings.cache import cached_response, read_catalogue_state, read_catalogue_version
 from app.meetings.catalogue import get_catalogue_state
 from app.meetings.services import get_catalogue_version
+from tests.helpers.accounts import make_account, sign_in
 from tests.helpers.factories import make_meeting
 from tests.helpers.locale import label_meeting_types_by_reader
 
@@ -64,24 +66,39 @@ def entries() -> int:
     return len(page_cache.cache._cache)
 
 
-def signed_in(app, user_id="7"):
-    """A client whose session holds the identity Flask-Login keeps for a signed-in user."""
+def visit(app, client, path):
+    """``client``'s GET of ``path`` in an application context of its own, as every request has
+    in production: the test's context would keep Flask-Login's signed-in account in ``g`` and
+    serve it to the next client."""
+    with app.app_context():
+        return client.get(path)
+
+
+def signed_in(app):
+    """A client signed in to the back office through its sign-in form, and its account."""
+    account = make_account(Role.ORGANISER)
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-    return client
+    with app.app_context():
+        assert sign_in(client, account).status_code == 302
+    return client, account
+
+
+BACK_OFFICE = '<a href="/manage/">Back office</a>'
 
 
 def test_a_page_rendered_for_a_signed_in_reader_is_never_served_to_anyone_else(app, monkeypatch):
     label_meeting_types_by_reader(monkeypatch)
     meeting = make_meeting()
     path = f"/meetings/{meeting.slug}"
-    mine = signed_in(app).get(path)
-    assert "Thematic Meeting [en] (signed in as 7)" in mine.text
+    client, account = signed_in(app)
+    mine = visit(app, client, path)
+    assert BACK_OFFICE in mine.text
+    assert f"Thematic Meeting [en] (signed in as {account.get_id()})" in mine.text
     assert mine.headers["Cache-Control"] == "private, no-cache"
     assert entries() == 0
-    anonymous = app.test_client().get(path)
-    assert "signed in as" not in anonymous.text and "Thematic Meeting [en]" in anonymous.text
+    anonymous = visit(app, app.test_client(), path)
+    assert BACK_OFFICE not in anonymous.text and "signed in as" not in anonymous.text
+    assert "Thematic Meeting [en]" in anonymous.text
     assert anonymous.headers["Cache-Control"] == "public, no-cache"
 
 
@@ -89,12 +106,15 @@ def test_a_cached_anonymous_page_is_never_served_to_a_signed_in_reader(app, monk
     label_meeting_types_by_reader(monkeypatch)
     meeting = make_meeting()
     path = f"/meetings/{meeting.slug}"
-    assert "signed in as" not in app.test_client().get(path).text
+    assert BACK_OFFICE not in visit(app, app.test_client(), path).text
     assert entries() == 1
-    assert "(signed in as 7)" in signed_in(app).get(path).text
+    client, account = signed_in(app)
+    mine = visit(app, client, path)
+    assert BACK_OFFICE in mine.text and f"(signed in as {account.get_id()})" in mine.text
+    assert mine.headers["Cache-Control"] == "private, no-cache"
     remembered = app.test_client()
-    remembered.set_cookie("remember_token", "7|signature")  # signed in again by Flask-Login's cookie
-    assert remembered.get(path).headers["Cache-Control"] == "private, no-cache"
+    remembered.set_cookie("remember_token", "7|signature")  # Flask-Login's cookie, should one ever be set
+    assert visit(app, remembered, path).headers["Cache-Control"] == "private, no-cache"
 
 
 def test_a_page_with_a_flashed_message_is_neither_stored_nor_served_from_the_cache(app):

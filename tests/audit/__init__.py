@@ -1,0 +1,1 @@
+"""The audit log: writing it inside the services' commits, and reading it back."""

@@ -1,0 +1,1 @@
+"""Organiser accounts: passwords, permissions, the services, sign-in, sessions and their limits."""
