@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 
 from app import countries
@@ -90,6 +90,13 @@ class MeetingStatus(enum.Enum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
+
+
+class DocumentVisibility(enum.Enum):
+    #: Listed on the meeting's public page and in the API.
+    PUBLIC = "public"
+    #: Listed and downloadable only from a registered delegate's own page.
+    DELEGATES = "delegates"
 
 
 class DocumentKind(enum.Enum):
@@ -195,6 +202,11 @@ class Meeting(db.Model):
     invitation_code: Mapped[str | None] = mapped_column(String(64))
     #: iCalendar SEQUENCE: raised whenever something a calendar shows changes.
     ical_sequence: Mapped[int] = mapped_column(default=0)
+    #: Raised by a change to the published programme of a meeting with confirmed delegates.
+    programme_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: When the programme's version last rose, and what changed then (short descriptions).
+    programme_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    programme_changes: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     #: The language title, summary, description and venue (and the sessions' texts) are written
     #: in; other languages are in ``translations`` (app.meetings.translations).
     original_language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
@@ -339,6 +351,9 @@ class Document(db.Model):
     #: Key of the bytes in the document storage (app.files.storage).
     storage_key: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(default=0)
+    visibility: Mapped[DocumentVisibility] = mapped_column(
+        enum_column(DocumentVisibility), default=DocumentVisibility.PUBLIC, server_default="public"
+    )
     #: The first version of this document, when this row is the same document in another
     #: language (the meeting page lists them together: "Joint conclusions — EN / FR").
     version_of_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"), index=True)
