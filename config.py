@@ -68,6 +68,8 @@ class Config:
         #: Seconds a rendered public page may be served from the per-process cache.
         self.PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
         self.MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+        #: The largest document an organiser may upload (bytes); a request is refused past MAX_CONTENT_LENGTH.
+        self.DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
         # Abuse limits (Flask-Limiter). In memory unless RATELIMIT_STORAGE_URI names a
         # shared store (redis://...); production refuses to start without one.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

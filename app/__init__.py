@@ -43,7 +43,7 @@ def create_app(config=None):
     from app.calendar.views import bp as calendar_bp
     from app.errors import register_error_handlers
     from app.mail import viewer as outbox_viewer
-    from app.manage import accounts as _accounts  # noqa: F401  (its routes, on the manage blueprint)
+    from app.manage import accounts, cancel, documents, meetings, programme  # noqa: F401  (their routes, on manage's blueprint)
     from app.manage.views import bp as manage_bp
     from app.meetings.views import bp as meetings_bp
     from app.registration.privacy import bp as privacy_bp

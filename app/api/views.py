@@ -8,7 +8,7 @@ from flask import Blueprint, abort, jsonify, request
 from app.locale import english_only
 from app.meetings import services
 from app.meetings.cache import cached_response, request_now, valid_until
-from app.meetings.models import Meeting
+from app.meetings.models import DocumentVisibility, Meeting
 from app.meetings.pages import public_meeting_or_404
 from app.urls import absolute_url
 
@@ -89,6 +89,8 @@ def meeting_detail(meeting: Meeting, now: datetime) -> dict:
                     "url": absolute_url("meetings.document", slug=meeting.slug, document_id=d.id, filename=d.filename),
                 }
                 for d in meeting.documents
+                # Delegates-only documents are served only through a delegate's own page.
+                if d.visibility is DocumentVisibility.PUBLIC
             ],
         }
     )

@@ -18,7 +18,7 @@ from app.audit.services import changes, record
 from app.auth import notifications
 from app.auth.models import Account, Role, account_meeting, new_session_token
 from app.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
-from app.auth.permissions import NotPermitted, Permission, assigned_meeting_ids, may
+from app.auth.permissions import EVERY_MEETING, NotPermitted, Permission, assigned_meeting_ids, may
 from app.auth.tokens import read_password_token
 from app.extensions import db
 
@@ -303,3 +303,20 @@ def reset_password(token: str, password: str, *, now: datetime) -> Account:
     record("account.password_reset", actor=actor_for(account), now=now, target=("account", account.id))
     db.session.commit()
     return account
+
+
+def assign_creator(account: Account, meeting_id: int, *, now: datetime, actor: Actor) -> None:
+    """Assign the meeting an organiser has just created to their account, so that they may go on
+    editing it; audited, in the caller's transaction (the caller commits with the new meeting)."""
+    if account.role in EVERY_MEETING or meeting_id in assigned_meeting_ids(account):
+        return
+    before = sorted(assigned_meeting_ids(account))
+    db.session.execute(insert(account_meeting), [{"account_id": account.id, "meeting_id": meeting_id}])
+    record(
+        "account.changed",
+        actor=actor,
+        now=now,
+        meeting_id=meeting_id,
+        target=("account", account.id),
+        changed=changes({"meetings": before}, {"meetings": sorted([*before, meeting_id])}),
+    )

@@ -35,6 +35,7 @@ from app.calendar.schedule import Schedule, in_zone, meeting_schedule
 from app.calendar.timezones import UTC_ZONES, vtimezone
 from app.locale import DEFAULT_LOCALE, interface_locale, resolve_locale, setting_in_language
 from app.meetings.content import location, shown
+from app.meetings.formatting import format_day
 
 #: How often subscribed clients should fetch a feed again.
 FEED_REFRESH = timedelta(hours=6)
@@ -122,6 +123,9 @@ def _session_description(session, url, locale: str) -> _Wording:
     parts = [description.text] if description.text else []
     parts += ["\n".join(lines)] if lines else []
     parts.append(gettext("Part of %(title)s: %(url)s#programme", title=title.text, url=url))
+    if session.meeting.programme_version and session.meeting.programme_updated_at:
+        day = format_day(session.meeting.local(session.meeting.programme_updated_at).date())
+        parts.append(gettext("Programme updated on %(day)s.", day=day))
     languages = [ours, title.language] + ([description.language] if description.text else [])
     return _Wording("\n\n".join(parts), _in(*languages))
 
@@ -186,12 +190,26 @@ def _meeting_event(meeting, schedule: Schedule, *, stamp, uid=None, sequence=Non
     return _repeat(event, schedule)
 
 
+def programme_sequence(meeting) -> int:
+    """A programme session's SEQUENCE: the meeting's, plus the programme's version, which rises
+    with each change announced to confirmed delegates (app.meetings.programme); both only rise."""
+    return meeting.ical_sequence + (meeting.programme_version or 0)
+
+
+def _programme_revision(meeting) -> datetime:
+    """A session's LAST-MODIFIED: the later of the meeting's change and the programme's announced one."""
+    revision = _revision(meeting)
+    if meeting.programme_updated_at is not None:
+        revision = max(revision, meeting.programme_updated_at.astimezone(UTC))
+    return revision
+
+
 def _session_event(session) -> Event:
     meeting = session.meeting
     url = meeting_url(meeting)
     locale = resolve_locale()
     title, meeting_title = shown(session, "title", locale), shown(meeting, "title", locale)
-    return _event(
+    event = _event(
         meeting,
         uid=session_uid(session),
         start=in_zone(session.starts_at, meeting),
@@ -200,10 +218,13 @@ def _session_event(session) -> Event:
         description=_session_description(session, url, locale),
         location=", ".join(part for part in (session.room, location(meeting, locale)) if part),
         url=url,
-        stamp=_revision(meeting),
-        sequence=meeting.ical_sequence,
+        stamp=_programme_revision(meeting),
+        sequence=programme_sequence(meeting),
         status="CANCELLED" if meeting.is_cancelled else "CONFIRMED",
     )
+    del event["LAST-MODIFIED"]
+    event.add("LAST-MODIFIED", _programme_revision(meeting))
+    return event
 
 
 def _write(event: Event, schedule: Schedule | None = None) -> _Written:

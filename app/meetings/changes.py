@@ -3,7 +3,7 @@
 Telling the meeting's delegates is the registration side's (app.registration.meeting_changes).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 from types import SimpleNamespace
 
@@ -26,6 +26,8 @@ class MeetingEdit:
     end_date: date | None
     start_time: time | None
     end_time: time | None
+    #: IANA name; None keeps the meeting's zone (local dates and times stay, instants move).
+    timezone: str | None = None
 
     @classmethod
     def of(cls, meeting: Meeting) -> "MeetingEdit":
@@ -35,7 +37,14 @@ class MeetingEdit:
             else (None, None)
         )
         return cls(
-            meeting.title, meeting.venue, meeting.city, meeting.country, meeting.start_date, meeting.end_date, *times
+            meeting.title,
+            meeting.venue,
+            meeting.city,
+            meeting.country,
+            meeting.start_date,
+            meeting.end_date,
+            *times,
+            meeting.timezone,
         )
 
 
@@ -91,6 +100,10 @@ def _describe(before: MeetingEdit, after: MeetingEdit, schedule_before, meeting:
                 )
             )
         )
+    if after.timezone is not None and before.timezone != after.timezone:
+        changes.append(
+            _said(lambda: gettext("Time zone: now %(new)s (was %(old)s)", new=after.timezone, old=before.timezone))
+        )
     if _place(before) != _place(after):
         changes.append(
             _said(lambda: gettext("Place: now %(new)s (was %(old)s)", new=_place(after), old=_place(before)))
@@ -104,7 +117,12 @@ def apply_edit(meeting: Meeting, edit: MeetingEdit) -> list:
     before = MeetingEdit.of(meeting)
     schedule_before = _schedule(meeting)
     meeting.title, meeting.venue, meeting.city, meeting.country = edit.title, edit.venue, edit.city, edit.country
-    if (edit.start_date, edit.end_date, edit.start_time, edit.end_time) != (
+    if edit.timezone is None:
+        edit = replace(edit, timezone=before.timezone)
+    moved_zone = edit.timezone != before.timezone
+    if moved_zone:
+        meeting.timezone = edit.timezone
+    if moved_zone or (edit.start_date, edit.end_date, edit.start_time, edit.end_time) != (
         before.start_date,
         before.end_date,
         before.start_time,

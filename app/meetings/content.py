@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from app.locale import resolve_locale
-from app.meetings.models import CONTENT_LANGUAGES, Document
+from app.meetings.models import CONTENT_LANGUAGES, Document, DocumentVisibility
 from app.meetings.translations import original_language, translated_fields
 
 __all__ = ["CONTENT_LANGUAGES", "RIGHT_TO_LEFT", "DocumentGroup", "Shown", "grouped_documents", "shown"]
@@ -74,9 +74,10 @@ def _language_order(document: Document):
 def grouped_documents(meeting, locale: str | None = None) -> list[DocumentGroup]:
     """The meeting's documents, each with its language versions, in the order of their first
     versions: [(title shown, [versions by language])]. A version whose first version belongs
-    to another meeting (or is gone) stands alone."""
+    to another meeting (or is gone) stands alone. Public documents only: those for delegates
+    are listed on each delegate's own page."""
     locale = locale or resolve_locale()
-    documents = meeting.documents
+    documents = [document for document in meeting.documents if document.visibility is DocumentVisibility.PUBLIC]
     groups: dict[Document, list[Document]] = {}
     for document in documents:
         # The first version is in the identity map with the meeting's documents: no query.

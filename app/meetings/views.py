@@ -19,7 +19,7 @@ from app.files.storage import load_bytes
 from app.meetings import content, formatting, services
 from app.meetings.cache import cached_response, do_not_cache, request_now, valid_until
 from app.meetings.markdown import render_markdown
-from app.meetings.models import Document, Domain, MeetingType, country_name
+from app.meetings.models import Document, DocumentVisibility, Domain, MeetingType, country_name
 from app.meetings.pages import public_meeting_or_404
 
 bp = Blueprint("meetings", __name__)
@@ -91,7 +91,8 @@ def meeting(slug):
 def document(slug, document_id, filename):
     found = public_meeting_or_404(slug)
     doc = db.session.get(Document, document_id)
-    if doc is None or doc.meeting_id != found.id:
+    if doc is None or doc.meeting_id != found.id or doc.visibility is not DocumentVisibility.PUBLIC:
+        # A delegates-only document is served only through a delegate's own page.
         abort(404, description=gettext("There is no such document."))
     if filename != doc.filename:
         return Response(

@@ -16,7 +16,9 @@ from flask import (
 from flask_babel import gettext, lazy_gettext
 
 from app.actors import Actor
+from app.db import MAX_ID
 from app.extensions import csrf
+from app.meetings import documents
 from app.meetings.pages import meeting_or_404, public_meeting_or_404
 from app.meetings.services import get_registration_state
 from app.registration import allocation, links, notifications, services
@@ -220,6 +222,7 @@ def manage(slug, token):
         general_errors=general,
         position=allocation.waitlist_position(registration),
         waiting=allocation.waitlist_size(meeting),
+        delegate_documents=documents.list_delegate_documents(meeting) if sees_delegate_documents(registration) else [],
     ), status
 
 
@@ -265,6 +268,34 @@ def cancel(slug, token):
         manage_url=manage_url,
         waiting=allocation.waitlist_size(meeting),
     ), 400 if form.is_submitted() else 200
+
+
+def sees_delegate_documents(registration) -> bool:
+    """Delegates-only documents are for a registration whose address is confirmed and which
+    is not cancelled."""
+    return registration.is_active and registration.status is not RegistrationStatus.UNCONFIRMED
+
+
+@bp.get(f"/registration/<token>/documents/<int(max={MAX_ID}):document_id>/<path:filename>")
+@allow("delegate-details")
+def delegate_document(slug, token, document_id, filename):
+    """A delegates-only document, downloaded through the delegate's own link."""
+    meeting = meeting_or_404(slug)
+    registration, problem = _registration_from_manage_token(meeting, token)
+    if problem:
+        return problem
+    document = documents.get_document(meeting, document_id)
+    if document is None or not sees_delegate_documents(registration):
+        abort(404, description=gettext("There is no such document."))
+    if filename != document.filename:
+        return redirect(
+            url_for(".delegate_document", slug=slug, token=token, document_id=document.id, filename=document.filename),
+            301,
+        )
+    response = documents.document_file(document)
+    if response is None:
+        abort(404, description=gettext("The file of this document is missing."))
+    return response
 
 
 @bp.route("/new-link", methods=["GET", "POST"])

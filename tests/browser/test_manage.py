@@ -147,6 +147,14 @@ PAGES = {
     "new-account": ("/manage/accounts/new", "admin"),
     "account-form": ("/manage/accounts/{organiser}", "admin"),
     "your-account": ("/manage/account", "admin"),
+    "new-meeting": ("/manage/meetings/new", "admin"),
+    "edit-meeting": (f"/manage/meetings/{NAIROBI}/edit", "admin"),
+    "duplicate-meeting": (f"/manage/meetings/{NAIROBI}/duplicate", "admin"),
+    "cancel-meeting": (f"/manage/meetings/{NAIROBI}/cancel", "admin"),
+    "programme": (f"/manage/meetings/{NAIROBI}/programme", "admin"),
+    "new-session": (f"/manage/meetings/{NAIROBI}/programme/new", "admin"),
+    "documents": (f"/manage/meetings/{NAIROBI}/documents/", "admin"),
+    "new-document": (f"/manage/meetings/{NAIROBI}/documents/new", "admin"),
 }
 
 

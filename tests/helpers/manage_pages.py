@@ -36,5 +36,16 @@ def make_manage_pages():
         PublicPage("edit account", f"/manage/accounts/{organiser.id}"),
         PublicPage("your account", "/manage/account"),
         PublicPage("your account, sent empty", "/manage/account", submit_empty=True),
+        PublicPage("new meeting", "/manage/meetings/new"),
+        PublicPage("new meeting, sent empty", "/manage/meetings/new", submit_empty=True),
+        PublicPage("edit meeting", f"/manage/meetings/{OPEN_MEETING}/edit"),
+        PublicPage("duplicate meeting", f"/manage/meetings/{OPEN_MEETING}/duplicate"),
+        PublicPage("cancel meeting", f"/manage/meetings/{OPEN_MEETING}/cancel"),
+        PublicPage("programme", f"/manage/meetings/{OPEN_MEETING}/programme"),
+        PublicPage("new session", f"/manage/meetings/{OPEN_MEETING}/programme/new"),
+        PublicPage("new session, sent empty", f"/manage/meetings/{OPEN_MEETING}/programme/new", submit_empty=True),
+        PublicPage("documents", f"/manage/meetings/{OPEN_MEETING}/documents/"),
+        PublicPage("new document", f"/manage/meetings/{OPEN_MEETING}/documents/new"),
+        PublicPage("new document, sent empty", f"/manage/meetings/{OPEN_MEETING}/documents/new", submit_empty=True),
     ]
     return admin, pages

@@ -22,7 +22,7 @@ from app.jobs.services import enqueue_job
 from app.meetings.models import MeetingStatus
 from tests.helpers import jobs  # noqa: F401  (registers the job kinds the walk queues)
 from tests.helpers.accounts import make_account
-from tests.helpers.factories import make_meeting
+from tests.helpers.factories import make_document, make_meeting, make_session
 from tests.manage import browser, signed_in
 
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
@@ -57,14 +57,22 @@ def meeting(app):
     return make_meeting()
 
 
+def meeting_values(meeting) -> dict:
+    """Real values for a meeting's own path arguments: it, a session of its programme, a document
+    of it; new ones each time, since a walk's post may remove them."""
+    session = make_session(meeting, meeting.start_date, "09:00", "10:00")
+    document = make_document(meeting)
+    return {"slug": meeting.slug, "session_id": session.id, "document_id": document.id}
+
+
 @pytest.fixture
 def values(app, meeting, now):
-    """A real value for every path argument: a meeting, an account, a job, a password link."""
+    """A real value for every path argument: a meeting and its parts, an account, a job, a password link."""
     admin = make_account(Role.ADMIN)
     target = make_account(Role.ORGANISER, meetings=[meeting])
     job = enqueue_job("tests.steps", {"steps": 2}, owner=actor_for(admin), now=now)
     db.session.commit()
-    return {"slug": meeting.slug, "account_id": target.id, "job_id": job.id, "token": make_password_token(target)}
+    return meeting_values(meeting) | {"account_id": target.id, "job_id": job.id, "token": make_password_token(target)}
 
 
 def assert_refused(response, access: Access, where):
@@ -143,11 +151,12 @@ def test_an_organiser_opens_every_page_of_their_meeting_and_none_of_another_whic
     assert rules
     for rule in rules:
         for method in methods(rule):
-            ok = 200 if method == "GET" else 302
-            own, other = path_of(rule, values | {"slug": mine.slug}), path_of(rule, values | {"slug": theirs.slug})
-            assert organiser.open(own, method=method).status_code == ok, (method, own)
+            # A page opens; a form sent empty is done (302) or answered with its errors (200).
+            ok = {200} if method == "GET" else {200, 302}
+            own, other = path_of(rule, values | meeting_values(mine)), path_of(rule, values | meeting_values(theirs))
+            assert organiser.open(own, method=method).status_code in ok, (method, own)
             assert_refused(organiser.open(other, method=method), access_of(app, rule), (method, other))
-            assert admin.open(other, method=method).status_code == ok, (method, other)
+            assert admin.open(other, method=method).status_code in ok, (method, other)
             # A meeting that does not exist: 404 for who sees every meeting, 403 for the others,
             # so no one learns which drafts exist by trying addresses.
             missing = path_of(rule, values | {"slug": "no-such-meeting"})
