@@ -207,7 +207,14 @@ class MeetingForm(FlaskForm):
         lazy_gettext("Daily start time"), description=lazy_gettext("Optional: without times the meeting is all-day.")
     )
     end_time = ClockField(lazy_gettext("Daily end time"))
-    timezone = SelectField(lazy_gettext("Time zone of the venue"), default="UTC")
+    # A text box searching the list of zones (<datalist>): the service refuses any other name.
+    timezone = StringField(
+        lazy_gettext("Time zone of the venue"),
+        default="UTC",
+        filters=[lambda value: (value or "").strip()[:64]],
+        description=lazy_gettext("Type a city or region to search the zones, such as Addis or Rome."),
+        render_kw={"list": "zones", "autocomplete": "off", "spellcheck": "false"},
+    )
     city = _line(lazy_gettext("City"), 120)
     country = SelectField(lazy_gettext("Country"))
     host_country = SelectField(lazy_gettext("Host country"))
@@ -248,7 +255,8 @@ class MeetingForm(FlaskForm):
             SelectChoice(code, CONTENT_LANGUAGE_NAMES[code]) for code in CONTENT_LANGUAGES
         ]
         self.meeting_type.choices = [SelectChoice(kind.value, kind.label) for kind in MeetingType]
-        self.timezone.choices = zone_choices(now or datetime.now(UTC))
+        #: The zones the text box offers, each with its current offset.
+        self.zone_options = zone_choices(now or datetime.now(UTC))
         country_list = [SelectChoice(code, name) for code, name in countries.ordered(locale)]
         self.country.choices = [SelectChoice("", lazy_gettext("Not yet known")), *country_list]
         self.host_country.choices = [SelectChoice("", lazy_gettext("Not yet known")), *country_list]
