@@ -8,20 +8,9 @@ from app.auth.access import current_account, requires
 from app.auth.models import Role
 from app.auth.permissions import Permission, assigned_meeting_ids
 from app.db import MAX_ID, utcnow
-from app.manage.forms import AccountForm, NewAccountForm
+from app.manage.forms import AccountForm, NewAccountForm, show_refusal
 from app.manage.queries import list_all_meetings, meeting_titles
 from app.manage.views import bp
-
-
-def _refused(form, refused: services.AccountRefused) -> list[str]:
-    """Put a service's errors on the form's fields; return those of the form as a whole."""
-    general = []
-    for name, message in refused.errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            general.append(message)
-    return general
 
 
 def _account_or_404(account_id: int):
@@ -57,7 +46,7 @@ def new_account():
                 actor=services.actor_for(current_account()),
             )
         except services.AccountRefused as refused:
-            general = _refused(form, refused)
+            general = show_refusal(form, refused.errors)
         else:
             flash(
                 gettext(
@@ -90,7 +79,7 @@ def edit_account(account_id):
                 actor=services.actor_for(current_account()),
             )
         except services.AccountRefused as refused:
-            general = _refused(form, refused)
+            general = show_refusal(form, refused.errors)
         else:
             flash(gettext("The account has been changed.") if changed else gettext("Nothing was changed."), "success")
             return redirect(url_for("manage.accounts"))

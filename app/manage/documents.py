@@ -11,6 +11,7 @@ from app.auth.access import current_account, requires
 from app.auth.permissions import Permission, permissions_of
 from app.auth.services import actor_for
 from app.db import MAX_ID, utcnow
+from app.manage.forms import show_refusal
 from app.manage.queries import current_meeting, meeting_from_slug
 from app.manage.views import bp
 from app.meetings import documents as services
@@ -69,15 +70,6 @@ class DocumentForm(FlaskForm):
         # One byte past the limit is enough to refuse: a large upload is never all in memory twice.
         return services.Upload(file.filename, file.stream.read(services.max_bytes() + 1))
 
-    def show_errors(self, refused: services.DocumentRefused) -> list[str]:
-        general = []
-        for name, message in refused.errors.items():
-            if name in self:
-                self[name].errors = [*self[name].errors, message]
-            else:
-                general.append(message)
-        return general
-
 
 def _document_or_404(meeting, document_id):
     document = services.get_document(meeting, document_id)
@@ -116,7 +108,7 @@ def new_document(slug):
                 meeting, form.details(), form.upload(), now=utcnow(), actor=actor_for(current_account())
             )
         except services.DocumentRefused as refused:
-            general = form.show_errors(refused)
+            general = show_refusal(form, refused.errors)
         else:
             flash(gettext("The document has been added."), "success")
             return redirect(url_for("manage.documents", slug=slug))
@@ -143,7 +135,7 @@ def edit_document(slug, document_id):
                 document, form.details(), form.upload(), now=utcnow(), actor=actor_for(current_account())
             )
         except services.DocumentRefused as refused:
-            general = form.show_errors(refused)
+            general = show_refusal(form, refused.errors)
         else:
             flash(gettext("The document has been changed.") if changed else gettext("Nothing was changed."), "success")
             return redirect(url_for("manage.documents", slug=slug))

@@ -18,10 +18,25 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _single_line(form, field):
-    problem = text.single_line_problem(field.data)
-    if problem:
+def single_line(form, field):
+    if problem := text.single_line_problem(field.data):
         raise ValidationError(problem)
+
+
+def multi_line(form, field):
+    if problem := text.multi_line_problem(field.data):
+        raise ValidationError(problem)
+
+
+def show_refusal(form, errors: dict[str, str]) -> list[str]:
+    """Put a service's errors on the form's fields; return those of the form as a whole."""
+    general = []
+    for name, message in errors.items():
+        if name and name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            general.append(message)
+    return general
 
 
 class AccountForm(FlaskForm):
@@ -29,7 +44,7 @@ class AccountForm(FlaskForm):
         lazy_gettext("Name"),
         default="",
         filters=[lambda value: (value or "").strip()],
-        validators=[Length(max=200), _single_line],
+        validators=[Length(max=200), single_line],
     )
     role = SelectField(
         lazy_gettext("Role in the back office"),

@@ -11,8 +11,9 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
-from app import countries, text
+from app import countries
 from app.locale import interface_locale
+from app.manage.forms import multi_line, single_line
 from app.meetings.editing import MAX_SEATS, TEXT_FIELDS, MeetingData
 from app.meetings.models import CONTENT_LANGUAGES, Domain, Eligibility, MeetingType
 
@@ -27,18 +28,6 @@ LENGTHS = {"title": 300, "theme": 300, "venue": 300, "summary": 5000, "descripti
 
 def _strip(value):
     return (value or "").strip()
-
-
-def _single_line(form, field):
-    problem = text.single_line_problem(field.data)
-    if problem:
-        raise ValidationError(problem)
-
-
-def _multi_line(form, field):
-    problem = text.multi_line_problem(field.data)
-    if problem:
-        raise ValidationError(problem)
 
 
 class _ParsedField(StringField):
@@ -177,7 +166,7 @@ def _text_fields(cls):
                     label,
                     default="",
                     filters=[_strip],
-                    validators=[Length(max=LENGTHS[name]), _multi_line if multi else _single_line],
+                    validators=[Length(max=LENGTHS[name]), multi_line if multi else single_line],
                     render_kw={
                         "lang": language,
                         "dir": "rtl" if language == "ar" else "ltr",
@@ -189,7 +178,7 @@ def _text_fields(cls):
 
 
 def _line(label, length, **kwargs):
-    return StringField(label, default="", filters=[_strip], validators=[Length(max=length), _single_line], **kwargs)
+    return StringField(label, default="", filters=[_strip], validators=[Length(max=length), single_line], **kwargs)
 
 
 @_text_fields
@@ -244,7 +233,7 @@ class MeetingForm(FlaskForm):
         lazy_gettext("Address"),
         default="",
         filters=[_strip],
-        validators=[Length(max=120), _single_line],
+        validators=[Length(max=120), single_line],
         description=lazy_gettext("The last part of the meeting's web address: lower-case letters, digits, hyphens."),
     )
 

@@ -9,6 +9,7 @@ from app.auth.permissions import NotPermitted, Permission
 from app.auth.services import actor_for
 from app.db import utcnow
 from app.extensions import db
+from app.manage.forms import show_refusal
 from app.manage.meeting_forms import CONTENT_LANGUAGE_NAMES, DuplicateForm, MeetingForm
 from app.manage.queries import current_meeting, meeting_from_slug
 from app.manage.views import bp
@@ -42,17 +43,6 @@ class RegisteredDelegates:
         for registration in promoted:
             notifications.status_changed(registration)
         return len(promoted)
-
-
-def _refused(form, refused: editing.MeetingRefused) -> list[str]:
-    """Put a service's errors on the form's fields; return those of the form as a whole."""
-    general = []
-    for name, message in refused.errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            general.append(message)
-    return general
 
 
 def _previews(form) -> dict:
@@ -89,7 +79,7 @@ def new_meeting():
                     form.data_for_service(with_slug=False), now=now, actor=actor_for(account), creator=account
                 )
             except editing.MeetingRefused as refused:
-                general = _refused(form, refused)
+                general = show_refusal(form, refused.errors)
             else:
                 flash(gettext("The meeting has been created as a draft."), "success")
                 return redirect(url_for("manage.meeting", slug=meeting.slug))
@@ -127,7 +117,7 @@ def edit_meeting(slug):
                     meeting, data, now=now, actor=actor_for(current_account()), delegates=delegates
                 )
             except editing.MeetingRefused as refused:
-                general = _refused(form, refused)
+                general = show_refusal(form, refused.errors)
             else:
                 flash(_saved(changed, told=request.form.get("step") == "confirm"), "success")
                 return redirect(url_for("manage.meeting", slug=meeting.slug))
@@ -181,7 +171,7 @@ def duplicate_meeting(slug):
                 meeting, form.start_date.value, now=utcnow(), actor=actor_for(account), creator=account
             )
         except editing.MeetingRefused as refused:
-            general = _refused(form, refused)
+            general = show_refusal(form, refused.errors)
         except NotPermitted:
             general = [gettext("This account may not create meetings.")]
         else:

@@ -17,6 +17,7 @@ from app.auth.access import current_account, requires
 from app.auth.permissions import Permission, permissions_of
 from app.auth.services import actor_for
 from app.db import MAX_ID, utcnow
+from app.manage.forms import show_refusal
 from app.manage.queries import current_meeting, meeting_from_slug
 from app.manage.views import bp
 from app.meetings import programme
@@ -135,16 +136,6 @@ def _form(meeting, session=None):
     return form
 
 
-def _refused(form, refused: programme.ProgrammeRefused) -> list[str]:
-    general = []
-    for name, message in refused.errors.items():
-        if name and name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            general.append(message)
-    return general
-
-
 def _session_or_404(meeting, session_id):
     session = next((s for s in meeting.sessions if s.id == session_id), None)
     if session is None:
@@ -186,7 +177,7 @@ def _session_page(meeting, session):
             else:
                 message = gettext("Nothing was changed.")
         except programme.ProgrammeRefused as refused:
-            general = _refused(form, refused)
+            general = show_refusal(form, refused.errors)
         else:
             flash(" ".join(part for part in (message, _announced(meeting)) if part), "success")
             return redirect(url_for("manage.programme_list", slug=meeting.slug))
